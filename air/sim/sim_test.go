@@ -250,7 +250,7 @@ func replay(t *testing.T, name string, exp *jsjson.Object, c *Case) InvokeFunc {
 	for i, inv := range invs {
 		raw[i], _ = base64.StdEncoding.DecodeString(get(inv, "data_b64").(string))
 	}
-	last := map[string][]byte{}   // each peer's kept data
+	last := map[string][]byte{}     // each peer's kept data
 	sentBy := map[string][][]byte{} // pending deliveries per peer, FIFO
 	i := 0
 	return func(script string, prev, cur []byte, rp air.RunParameters, cr air.CallResults) air.Outcome {

@@ -1,0 +1,95 @@
+package data
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"testing"
+)
+
+// casesDir is the shared conformance corpus, ../shared relative to the repository root.
+var casesDir = filepath.Join("..", "..", "..", "shared", "conformance", "cases")
+
+// corpusBlob is one recorded interpreter output.
+type corpusBlob struct {
+	name string // case name and invocation index
+	raw  []byte
+	data json.RawMessage // the interpreter's own JSON view
+}
+
+func loadCorpus(t testing.TB) []corpusBlob {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(casesDir, "*.expected.json"))
+	if len(files) == 0 {
+		t.Skip("conformance corpus not found at " + casesDir)
+	}
+	var out []corpusBlob
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c struct {
+			Invocations []struct {
+				Index   int             `json:"index"`
+				Data    json.RawMessage `json:"data"`
+				DataB64 string          `json:"data_b64"`
+			} `json:"invocations"`
+		}
+		if err := json.Unmarshal(b, &c); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		name := filepath.Base(f)
+		name = name[:len(name)-len(".expected.json")]
+		for _, inv := range c.Invocations {
+			raw, err := base64.StdEncoding.DecodeString(inv.DataB64)
+			if err != nil {
+				t.Fatalf("%s/%d: %v", name, inv.Index, err)
+			}
+			out = append(out, corpusBlob{name: name + "/" + strconv.Itoa(inv.Index), raw: raw, data: inv.Data})
+		}
+	}
+	return out
+}
+
+func jsonEqual(t *testing.T, name string, got, want []byte) {
+	t.Helper()
+	var g, w any
+	if err := json.Unmarshal(got, &g); err != nil {
+		t.Fatalf("%s: our JSON: %v", name, err)
+	}
+	if err := json.Unmarshal(want, &w); err != nil {
+		t.Fatalf("%s: recorded JSON: %v", name, err)
+	}
+	if !reflect.DeepEqual(g, w) {
+		t.Errorf("%s: JSON view differs\n got: %s\nwant: %s", name, got, want)
+	}
+}
+
+func TestCorpusDecode(t *testing.T) {
+	n := 0
+	for _, c := range loadCorpus(t) {
+		if len(c.raw) == 0 {
+			continue
+		}
+		n++
+		d, err := Decode(c.raw, Limits{})
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		j, err := ToHumanJSON(d)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		jsonEqual(t, c.name, j, c.data)
+		h, err := HumanReadable(c.raw)
+		if err != nil || string(h) != string(j) {
+			t.Errorf("%s: HumanReadable differs from Decode+ToHumanJSON: %v", c.name, err)
+		}
+	}
+	t.Logf("%d blobs decoded", n)
+}

@@ -1,0 +1,596 @@
+package data
+
+import (
+	"encoding/binary"
+	"fmt"
+	"unicode/utf8"
+)
+
+// Limits bounds what decoding accepts; a zero field means "no limit". Decoding never
+// allocates much more than the input size whatever the limits, since every element
+// count is checked against the bytes that would hold it before anything is allocated.
+type Limits struct {
+	// MaxBytes is the largest accepted input (envelope included).
+	MaxBytes int
+	// MaxTrace is the largest accepted number of trace states.
+	MaxTrace int
+	// MaxEntries is the largest accepted number of entries of any one store, of the
+	// signature store, and of any nested list (fold lore, generations, canon values).
+	MaxEntries int
+}
+
+func limitErr(format string, args ...any) *DecodeError {
+	msg := fmt.Sprintf(format, args...)
+	return &DecodeError{Kind: KindLimit, Msg: msg, debug: "Limit(" + rustDebugStr(msg) + ")"}
+}
+
+func archiveErr(format string, args ...any) *DecodeError {
+	msg := fmt.Sprintf(format, args...)
+	return &DecodeError{Kind: KindArchive, Msg: msg, debug: rustDebugStr(msg)}
+}
+
+// annotate prefixes the message of a *DecodeError with where it happened.
+func annotate(err error, where string) error {
+	if de, ok := err.(*DecodeError); ok {
+		c := *de
+		c.Msg = where + ": " + c.Msg
+		if c.Kind == KindArchive {
+			c.debug = rustDebugStr(c.Msg)
+		}
+		return &c
+	}
+	return err
+}
+
+// Archived sizes (bytes) of the types of the format.
+const (
+	rootSize      = 60
+	stateSize     = 24
+	entrySize     = 12
+	sigEntrySize  = 16
+	loreSize      = 12
+	descSize      = 8
+	genSize       = 4
+	cidSize       = 8
+	stringSize    = 8
+	rawValueSize  = 8
+	tetrapletSize = 32
+	canonElemSize = 28
+	canonAggSize  = 16
+	serviceAggSz  = 24
+)
+
+// rcType identifies the pointee type of a shared pointer, as rkyv's validator does.
+type rcType uint8
+
+const (
+	rcStr rcType = iota + 1 // Rc<str>: CIDs and argument hashes
+	rcString
+	rcRawValue
+	rcTetraplet
+	rcCanonElement
+	rcCanonResult
+	rcServiceResult
+)
+
+// rcEntry is a shared pointer target already validated and decoded.
+type rcEntry struct {
+	typ rcType
+	s   string
+	v   any
+}
+
+// reader validates and decodes an archive in one depth-first pass in field order, with
+// the subtree window of rkyv's validator: a target must lie in [lo, hi); its own
+// pointees are then checked in [lo, target), and later siblings in [target end, hi).
+type reader struct {
+	b      []byte
+	s      string // the archive as one string: decoded texts are substrings of it
+	lo, hi int
+	shared map[int]rcEntry
+	lim    Limits
+}
+
+// DecodeArchive validates and decodes an rkyv archive (the inner_data of an envelope)
+// with the checks of AquaVM 0.62's validator: bounds, alignment, subtree nesting, shared
+// pointer types, enum tags, inline string lengths and UTF-8. Duplicate map keys keep the
+// last entry. Errors are *DecodeError of KindArchive or KindLimit.
+func DecodeArchive(inner []byte, lim Limits) (d *Data, err error) {
+	if lim.MaxBytes > 0 && len(inner) > lim.MaxBytes {
+		return nil, limitErr("archive is %d bytes, limit is %d", len(inner), lim.MaxBytes)
+	}
+	r := &reader{b: inner, s: string(inner), lim: lim}
+	root := len(inner) - rootSize
+	if root < 0 {
+		return nil, archiveErr("archive of %d bytes is shorter than the %d-byte root", len(inner), rootSize)
+	}
+	r.lo, r.hi = 0, len(inner)
+	d = &Data{}
+	if err := r.root(root, d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (r *reader) u32(p int) uint32 { return binary.BigEndian.Uint32(r.b[p:]) }
+
+// target resolves the relative pointer stored at p (an i32 offset from p).
+func (r *reader) target(p int) int {
+	return p + int(int32(binary.BigEndian.Uint32(r.b[p:])))
+}
+
+// check applies rkyv's check_ptr to a target: inside the archive, aligned, room for size.
+func (r *reader) check(what string, t, size, align int) error {
+	if t < 0 || t > len(r.b) {
+		return archiveErr("%s: pointer to %d is outside the archive of %d bytes", what, t, len(r.b))
+	}
+	if t%align != 0 {
+		return archiveErr("%s: target %d is not aligned to %d", what, t, align)
+	}
+	if len(r.b)-t < size {
+		return archiveErr("%s: %d bytes at %d overrun the archive of %d bytes", what, size, t, len(r.b))
+	}
+	return nil
+}
+
+// subtree checks a target against the current window.
+func (r *reader) subtree(what string, t, size int) error {
+	if size == 0 {
+		if t < r.lo || t > r.hi {
+			return archiveErr("%s: empty target %d is outside the subtree range %d..%d", what, t, r.lo, r.hi)
+		}
+		return nil
+	}
+	if t < r.lo || t >= r.hi {
+		return archiveErr("%s: target %d is outside the subtree range %d..%d", what, t, r.lo, r.hi)
+	}
+	if r.hi-t < size {
+		return archiveErr("%s: %d bytes at %d overrun the subtree range %d..%d", what, size, t, r.lo, r.hi)
+	}
+	return nil
+}
+
+// push enters a target's own subtree; the returned value restores the window after it.
+func (r *reader) push(t, size int) int {
+	saved := r.hi
+	r.hi = t
+	return saved
+}
+
+func (r *reader) pop(t, size, saved int) {
+	r.lo, r.hi = t+size, saved
+}
+
+// owned checks an owned (not shared) pointer target of size bytes and runs inside for
+// its contents.
+func (r *reader) owned(what string, t, size, align int, inside func() error) error {
+	if err := r.check(what, t, size, align); err != nil {
+		return err
+	}
+	if err := r.subtree(what, t, size); err != nil {
+		return err
+	}
+	saved := r.push(t, size)
+	if inside != nil {
+		if err := inside(); err != nil {
+			return err
+		}
+	}
+	r.pop(t, size, saved)
+	return nil
+}
+
+// vec checks the Vec at p with elements of stride bytes and returns its target and length.
+// The element count is validated against the archive size before anything is allocated.
+func (r *reader) vec(what string, p, stride, limit int, elem func(i, at int) error) (int, error) {
+	t := r.target(p)
+	n := int(r.u32(p + 4))
+	if limit > 0 && n > limit {
+		return 0, limitErr("%s: %d elements, limit is %d", what, n, limit)
+	}
+	size := n * stride
+	if n > len(r.b)/stride {
+		return 0, archiveErr("%s: %d elements of %d bytes cannot fit in the archive of %d bytes", what, n, stride, len(r.b))
+	}
+	return n, r.owned(what, t, size, 4, func() error {
+		for i := range n {
+			if err := elem(i, t+i*stride); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// text validates UTF-8 of the byte range [t, t+n) and returns it.
+func (r *reader) text(what string, t, n int) (string, error) {
+	if !utf8.Valid(r.b[t : t+n]) {
+		return "", archiveErr("%s: invalid UTF-8 at %d", what, t)
+	}
+	return r.s[t : t+n], nil
+}
+
+// boxStr reads a Box<str> fat pointer at p.
+func (r *reader) boxStr(what string, p int) (string, error) {
+	t, n := r.target(p), int(r.u32(p+4))
+	var s string
+	err := r.owned(what, t, n, 1, func() (err error) {
+		s, err = r.text(what, t, n)
+		return err
+	})
+	return s, err
+}
+
+// boxBytes reads a Box<[u8]> fat pointer at p.
+func (r *reader) boxBytes(what string, p int) (string, error) {
+	t, n := r.target(p), int(r.u32(p+4))
+	if err := r.owned(what, t, n, 1, nil); err != nil {
+		return "", err
+	}
+	return r.s[t : t+n], nil
+}
+
+// shared resolves a shared pointer to target t of size bytes. The first visit of a
+// target is checked in the window and decoded by inside; later visits are only
+// bounds-checked and reuse the first decoding, as rkyv does.
+func (r *reader) sharedPtr(what string, t, size, align int, typ rcType, inside func() (rcEntry, error)) (rcEntry, error) {
+	if err := r.check(what, t, size, align); err != nil {
+		return rcEntry{}, err
+	}
+	if e, ok := r.shared[t]; ok {
+		if e.typ != typ {
+			return rcEntry{}, archiveErr("%s: position %d is used as two different shared types", what, t)
+		}
+		return e, nil
+	}
+	if r.shared == nil {
+		r.shared = make(map[int]rcEntry)
+	}
+	// registered before the contents are checked, like rkyv
+	r.shared[t] = rcEntry{typ: typ}
+	if err := r.subtree(what, t, size); err != nil {
+		return rcEntry{}, err
+	}
+	saved := r.push(t, size)
+	e, err := inside()
+	if err != nil {
+		return rcEntry{}, err
+	}
+	r.pop(t, size, saved)
+	e.typ = typ
+	r.shared[t] = e
+	return e, nil
+}
+
+// rcStr reads an Rc<str> fat pointer at p (CIDs, argument hashes).
+func (r *reader) rcStr(what string, p int) (string, error) {
+	t, n := r.target(p), int(r.u32(p+4))
+	e, err := r.sharedPtr(what, t, n, 1, rcStr, func() (rcEntry, error) {
+		s, err := r.text(what, t, n)
+		return rcEntry{s: s}, err
+	})
+	return e.s, err
+}
+
+// rcString reads an Rc<String> thin pointer at p (peer ids).
+func (r *reader) rcString(what string, p int) (string, error) {
+	t := r.target(p)
+	e, err := r.sharedPtr(what, t, stringSize, 4, rcString, func() (rcEntry, error) {
+		s, err := r.archivedString(what, t)
+		return rcEntry{s: s}, err
+	})
+	return e.s, err
+}
+
+// archivedString reads the 8-byte ArchivedString at p (inline up to 7 bytes, else a
+// big-endian length and a little-endian relative offset).
+func (r *reader) archivedString(what string, p int) (string, error) {
+	last := r.b[p+7]
+	if last&0x80 == 0 {
+		n := int(last)
+		if n > 7 {
+			return "", archiveErr("%s: inline string at %d has length %d > 7", what, p, n)
+		}
+		return r.text(what, p, n)
+	}
+	n := int(r.u32(p))
+	t := p + int(int32(binary.LittleEndian.Uint32(r.b[p+4:])))
+	var s string
+	err := r.owned(what, t, n, 1, func() (err error) {
+		s, err = r.text(what, t, n)
+		return err
+	})
+	return s, err
+}
+
+func (r *reader) tag(what string, p int, max uint8) (uint8, error) {
+	t := r.b[p]
+	if t > max {
+		return 0, archiveErr("%s: invalid tag %d at %d", what, t, p)
+	}
+	return t, nil
+}
+
+func (r *reader) root(p int, d *Data) error {
+	return r.owned("root", p, rootSize, 4, func() error {
+		if err := r.trace(p, d); err != nil {
+			return err
+		}
+		d.LastCallRequestID = r.u32(p + 8)
+		if err := r.stores(p+12, d); err != nil {
+			return err
+		}
+		return r.signatures(p+52, d)
+	})
+}
+
+func (r *reader) trace(p int, d *Data) error {
+	var trace []State
+	_, err := r.vec("trace", p, stateSize, r.lim.MaxTrace, func(i, at int) error {
+		if trace == nil {
+			trace = make([]State, 0, r.u32(p+4))
+		}
+		st, err := r.state(i, at)
+		if err != nil {
+			return annotate(err, fmt.Sprintf("trace[%d]", i))
+		}
+		trace = append(trace, st)
+		return nil
+	})
+	d.Trace = trace
+	return err
+}
+
+func (r *reader) state(i, p int) (State, error) {
+	const what = "state"
+	var st State
+	tag, err := r.tag(what, p, uint8(StateCanon))
+	if err != nil {
+		return st, err
+	}
+	st.Kind = StateKind(tag)
+	switch st.Kind {
+	case StatePar:
+		st.Left, st.Right = r.u32(p+4), r.u32(p+8)
+	case StateCall:
+		err = r.callResult(what, p+4, &st.Call)
+	case StateFold:
+		_, err = r.vec(what+".lore", p+4, loreSize, r.lim.MaxEntries, func(j, at int) error {
+			if st.Lore == nil {
+				st.Lore = make([]FoldLore, 0, r.u32(p+8))
+			}
+			l := FoldLore{ValuePos: r.u32(at)}
+			_, err := r.vec(what+".lore.desc", at+4, descSize, r.lim.MaxEntries, func(k, at int) error {
+				if l.Desc == nil {
+					l.Desc = make([]SubTraceDesc, 0, 2)
+				}
+				l.Desc = append(l.Desc, SubTraceDesc{BeginPos: r.u32(at), Len: r.u32(at + 4)})
+				return nil
+			})
+			st.Lore = append(st.Lore, l)
+			return err
+		})
+	case StateAp:
+		_, err = r.vec(what+".gens", p+4, genSize, r.lim.MaxEntries, func(j, at int) error {
+			if st.Gens == nil {
+				st.Gens = make([]uint32, 0, r.u32(p+8))
+			}
+			st.Gens = append(st.Gens, r.u32(at))
+			return nil
+		})
+	case StateCanon:
+		var t uint8
+		if t, err = r.tag(what+".canon", p+4, 1); err != nil {
+			return st, err
+		}
+		if t == 0 {
+			st.Canon.PeerID, err = r.rcString(what+".canon.sent_by", p+8)
+		} else {
+			st.Canon.Executed = true
+			st.Canon.CID, err = r.rcStr(what+".canon.executed", p+8)
+		}
+	}
+	return st, err
+}
+
+func (r *reader) callResult(what string, p int, c *CallResult) error {
+	tag, err := r.tag(what+".call", p, uint8(CallFailed))
+	if err != nil {
+		return err
+	}
+	c.Kind = CallKind(tag)
+	switch c.Kind {
+	case CallSentBy:
+		var t uint8
+		if t, err = r.tag(what+".call.sent_by", p+4, 1); err != nil {
+			return err
+		}
+		c.WithCallID = t == 1
+		if c.SenderPeer, err = r.rcString(what+".call.sent_by", p+8); err != nil {
+			return err
+		}
+		if c.WithCallID {
+			c.CallID = r.u32(p + 12)
+		}
+	case CallExecuted:
+		var t uint8
+		if t, err = r.tag(what+".call.executed", p+4, uint8(ValueUnused)); err != nil {
+			return err
+		}
+		c.Value.Kind = ValueKind(t)
+		if c.Value.CID, err = r.rcStr(what+".call.executed", p+8); err != nil {
+			return err
+		}
+		if c.Value.Kind == ValueStream {
+			c.Value.Generation = r.u32(p + 16)
+		}
+	case CallFailed:
+		c.FailedCID, err = r.rcStr(what+".call.failed", p+4)
+	}
+	return err
+}
+
+// stores reads the five CID stores of the CidInfo at p.
+func (r *reader) stores(p int, d *Data) error {
+	ci := &d.CidInfo
+	ci.ValueStore = make(map[string]string, r.count(p))
+	if _, err := r.vec("value_store", p, entrySize, r.lim.MaxEntries, func(i, at int) error {
+		k, err := r.rcStr("value_store key", at)
+		if err != nil {
+			return err
+		}
+		t := r.target(at + 8)
+		e, err := r.sharedPtr("value_store value", t, rawValueSize, 4, rcRawValue, func() (rcEntry, error) {
+			s, err := r.boxStr("value_store value", t)
+			return rcEntry{s: s}, err
+		})
+		ci.ValueStore[k] = e.s
+		return err
+	}); err != nil {
+		return err
+	}
+
+	ci.TetrapletStore = make(map[string]Tetraplet, r.count(p+8))
+	if _, err := r.vec("tetraplet_store", p+8, entrySize, r.lim.MaxEntries, func(i, at int) error {
+		k, err := r.rcStr("tetraplet_store key", at)
+		if err != nil {
+			return err
+		}
+		t := r.target(at + 8)
+		e, err := r.sharedPtr("tetraplet_store value", t, tetrapletSize, 4, rcTetraplet, func() (rcEntry, error) {
+			var tp Tetraplet
+			var err error
+			for j, f := range []*string{&tp.PeerPK, &tp.ServiceID, &tp.FunctionName, &tp.Lens} {
+				if *f, err = r.archivedString("tetraplet_store value", t+8*j); err != nil {
+					return rcEntry{}, err
+				}
+			}
+			return rcEntry{v: tp}, nil
+		})
+		if err == nil {
+			ci.TetrapletStore[k] = e.v.(Tetraplet)
+		}
+		return err
+	}); err != nil {
+		return err
+	}
+
+	ci.CanonElementStore = make(map[string]CanonElement, r.count(p+16))
+	if _, err := r.vec("canon_element_store", p+16, entrySize, r.lim.MaxEntries, func(i, at int) error {
+		k, err := r.rcStr("canon_element_store key", at)
+		if err != nil {
+			return err
+		}
+		t := r.target(at + 8)
+		const what = "canon_element_store value"
+		e, err := r.sharedPtr(what, t, canonElemSize, 4, rcCanonElement, func() (rcEntry, error) {
+			var ce CanonElement
+			var err error
+			if ce.Value, err = r.rcStr(what, t); err != nil {
+				return rcEntry{}, err
+			}
+			if ce.Tetraplet, err = r.rcStr(what, t+8); err != nil {
+				return rcEntry{}, err
+			}
+			tag, err := r.tag(what+".provenance", t+16, uint8(ProvenanceCanon))
+			if err != nil {
+				return rcEntry{}, err
+			}
+			ce.Provenance.Kind = ProvenanceKind(tag)
+			if ce.Provenance.Kind != ProvenanceLiteral {
+				if ce.Provenance.CID, err = r.rcStr(what+".provenance", t+20); err != nil {
+					return rcEntry{}, err
+				}
+			}
+			return rcEntry{v: ce}, nil
+		})
+		if err == nil {
+			ci.CanonElementStore[k] = e.v.(CanonElement)
+		}
+		return err
+	}); err != nil {
+		return err
+	}
+
+	ci.CanonResultStore = make(map[string]CanonResultAgg, r.count(p+24))
+	if _, err := r.vec("canon_result_store", p+24, entrySize, r.lim.MaxEntries, func(i, at int) error {
+		k, err := r.rcStr("canon_result_store key", at)
+		if err != nil {
+			return err
+		}
+		t := r.target(at + 8)
+		const what = "canon_result_store value"
+		e, err := r.sharedPtr(what, t, canonAggSize, 4, rcCanonResult, func() (rcEntry, error) {
+			var cr CanonResultAgg
+			var err error
+			if cr.Tetraplet, err = r.rcStr(what, t); err != nil {
+				return rcEntry{}, err
+			}
+			cr.Values = []string{}
+			_, err = r.vec(what+".values", t+8, cidSize, r.lim.MaxEntries, func(j, at int) error {
+				v, err := r.rcStr(what+".values", at)
+				cr.Values = append(cr.Values, v)
+				return err
+			})
+			return rcEntry{v: cr}, err
+		})
+		if err == nil {
+			ci.CanonResultStore[k] = e.v.(CanonResultAgg)
+		}
+		return err
+	}); err != nil {
+		return err
+	}
+
+	ci.ServiceResultStore = make(map[string]ServiceResultAgg, r.count(p+32))
+	_, err := r.vec("service_result_store", p+32, entrySize, r.lim.MaxEntries, func(i, at int) error {
+		k, err := r.rcStr("service_result_store key", at)
+		if err != nil {
+			return err
+		}
+		t := r.target(at + 8)
+		const what = "service_result_store value"
+		e, err := r.sharedPtr(what, t, serviceAggSz, 4, rcServiceResult, func() (rcEntry, error) {
+			var sr ServiceResultAgg
+			var err error
+			if sr.ValueCID, err = r.rcStr(what+".value_cid", t); err != nil {
+				return rcEntry{}, err
+			}
+			if sr.ArgumentHash, err = r.rcStr(what+".argument_hash", t+8); err != nil {
+				return rcEntry{}, err
+			}
+			if sr.TetrapletCID, err = r.rcStr(what+".tetraplet_cid", t+16); err != nil {
+				return rcEntry{}, err
+			}
+			return rcEntry{v: sr}, nil
+		})
+		if err == nil {
+			ci.ServiceResultStore[k] = e.v.(ServiceResultAgg)
+		}
+		return err
+	})
+	return err
+}
+
+// count returns a safe map capacity hint for the Vec at p.
+func (r *reader) count(p int) int {
+	n := int(r.u32(p + 4))
+	return min(n, len(r.b)/entrySize)
+}
+
+func (r *reader) signatures(p int, d *Data) error {
+	d.Signatures = make(map[string]string, min(int(r.u32(p+4)), len(r.b)/sigEntrySize))
+	_, err := r.vec("signatures", p, sigEntrySize, r.lim.MaxEntries, func(i, at int) error {
+		k, err := r.boxBytes("signatures key", at)
+		if err != nil {
+			return err
+		}
+		v, err := r.boxBytes("signatures value", at+8)
+		if err != nil {
+			return err
+		}
+		d.Signatures[k] = v
+		return nil
+	})
+	return err
+}

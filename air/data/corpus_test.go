@@ -93,3 +93,41 @@ func TestCorpusDecode(t *testing.T) {
 	}
 	t.Logf("%d blobs decoded", n)
 }
+
+func TestCorpusRoundTrip(t *testing.T) {
+	n, same, ourTotal, avmTotal := 0, 0, 0, 0
+	for _, c := range loadCorpus(t) {
+		if len(c.raw) == 0 {
+			continue
+		}
+		n++
+		d, err := Decode(c.raw, Limits{})
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		enc := Encode(d)
+		if len(enc) > len(c.raw) {
+			t.Errorf("%s: encoded %d bytes, AVM wrote %d", c.name, len(enc), len(c.raw))
+		}
+		if est := EncodedSize(d) + envelopePrefixLen + 5; len(enc) > est {
+			t.Errorf("%s: encoded %d bytes, estimate was %d", c.name, len(enc), est)
+		}
+		if string(enc) == string(c.raw) {
+			same++
+		}
+		ourTotal += len(enc)
+		avmTotal += len(c.raw)
+		d2, err := Decode(enc, Limits{})
+		if err != nil {
+			t.Fatalf("%s: decoding our own bytes: %v", c.name, err)
+		}
+		d.Version, d.InterpreterVersion = FormatVersion, InterpreterVersion
+		if !reflect.DeepEqual(d, d2) {
+			t.Errorf("%s: content changed by the round trip", c.name)
+		}
+		if again := Encode(d2); string(again) != string(enc) {
+			t.Errorf("%s: encoding is not deterministic", c.name)
+		}
+	}
+	t.Logf("%d blobs re-encoded, %d byte-identical to the AVM's, %d bytes vs the AVM's %d", n, same, ourTotal, avmTotal)
+}

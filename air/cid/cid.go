@@ -1,0 +1,135 @@
+// Package cid computes and checks the content identifiers AquaVM gives to every
+// value it stores: CIDv1, multicodec json (0x0200), a BLAKE3-256 multihash, written
+// in lower-case base32 with the multibase prefix "b". Such a CID is always 61
+// characters long and starts with "bagaaihra".
+package cid
+
+import (
+	"crypto/sha256"
+	"encoding/base32"
+	"fmt"
+
+	"github.com/cascadep2p/cascade/air/value"
+	"github.com/zeebo/blake3"
+)
+
+// Multiformat codes used by AquaVM CIDs.
+const (
+	CodecJSON   = 0x0200 // multicodec of the hashed bytes
+	CodecDagPB  = 0x70   // multicodec implied by a CIDv0
+	HashSHA2256 = 0x12   // sha2-256 multihash code, accepted on verification
+	HashBlake3  = 0x1e   // blake3 multihash code, used for every CID AquaVM makes
+)
+
+// Prefix is the text every CID made by FromBytes starts with: it encodes the five
+// bytes 0x01 (CIDv1), 0x80 0x04 (json), 0x1e (blake3), 0x20 (32-byte digest).
+const Prefix = "bagaaihra"
+
+// Len is the length of a CID made by FromBytes.
+const Len = len(Prefix) + 52
+
+// b32 is RFC 4648 base32 with the lower-case alphabet and no padding (multibase "b").
+var b32 = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+// FromBytes returns the CID of exactly the bytes b.
+func FromBytes(b []byte) string {
+	digest := blake3.Sum256(b)
+	return fromDigest(&digest)
+}
+
+// fromDigest builds the CID text of a blake3 digest. The five prefix bytes fill
+// exactly eight base32 characters, so the digest encodes on its own after them.
+func fromDigest(digest *[32]byte) string {
+	var buf [Len]byte
+	copy(buf[:], Prefix)
+	b32.Encode(buf[len(Prefix):], digest[:])
+	return string(buf[:])
+}
+
+// FromValue returns the CID of the compact serde_json text of v (value.Marshal).
+func FromValue(v value.Value) string {
+	var scratch [256]byte
+	return FromBytes(value.AppendJSON(scratch[:0], v))
+}
+
+// Hasher computes a CID incrementally, for callers that produce the hashed text
+// piecewise. The zero Hasher is not usable; call NewHasher.
+type Hasher struct{ h *blake3.Hasher }
+
+// NewHasher returns a Hasher over no bytes yet.
+func NewHasher() *Hasher { return &Hasher{h: blake3.New()} }
+
+// Write adds p to the hashed bytes; it never fails.
+func (h *Hasher) Write(p []byte) (int, error) { return h.h.Write(p) }
+
+// Sum returns the CID of the bytes written so far.
+func (h *Hasher) Sum() string {
+	var digest [32]byte
+	h.h.Sum(digest[:0])
+	return fromDigest(&digest)
+}
+
+// Verify checks that cid identifies the bytes b, the way AquaVM verifies its raw
+// value store: the CID is decoded (any multibase, or a CIDv0), its codec must be
+// json and its multihash sha2-256 or blake3 with the full 32-byte digest of b.
+// Errors are *MalformedError, *UnsupportedCodecError, *UnsupportedHashError or
+// *MismatchError.
+func Verify(cid string, b []byte) error {
+	if len(cid) == Len && cid[:len(Prefix)] == Prefix && FromBytes(b) == cid {
+		return nil // the only form AquaVM itself writes
+	}
+	c, err := Parse(cid)
+	if err != nil {
+		return err
+	}
+	if c.Codec != CodecJSON {
+		return &UnsupportedCodecError{Codec: c.Codec}
+	}
+	var want []byte
+	switch c.HashCode {
+	case HashSHA2256:
+		sum := sha256.Sum256(b)
+		want = sum[:]
+	case HashBlake3:
+		sum := blake3.Sum256(b)
+		want = sum[:]
+	default:
+		return &UnsupportedHashError{Code: c.HashCode}
+	}
+	// A multihash may carry a truncated digest; like AquaVM, accept only the full one.
+	if string(want) != string(c.Digest) {
+		return &MismatchError{CID: cid}
+	}
+	return nil
+}
+
+// VerifyValue checks that cid identifies the compact serde_json text of v, as
+// AquaVM verifies its tetraplet, service result and canon stores.
+func VerifyValue(cid string, v value.Value) error {
+	return Verify(cid, value.Marshal(v))
+}
+
+// UnsupportedCodecError reports a well-formed CID whose codec is not json.
+type UnsupportedCodecError struct{ Codec uint64 }
+
+// Error returns AquaVM's text, with the codec in decimal.
+func (e *UnsupportedCodecError) Error() string {
+	return fmt.Sprintf("unsupported CID codec: %d", e.Codec)
+}
+
+// UnsupportedHashError reports a multihash that is neither sha2-256 nor blake3.
+type UnsupportedHashError struct{ Code uint64 }
+
+// Error returns AquaVM's text, with the multihash code in decimal.
+func (e *UnsupportedHashError) Error() string {
+	return fmt.Sprintf("unsupported multihash code: %d", e.Code)
+}
+
+// MismatchError reports a CID whose digest is not the hash of the data, including
+// a digest shorter than the full hash.
+type MismatchError struct{ CID string }
+
+// Error names the CID that does not match.
+func (e *MismatchError) Error() string {
+	return fmt.Sprintf("value mismatch for CID %q", e.CID)
+}

@@ -1,0 +1,344 @@
+// Package difftest runs AIR scenario cases on the real AquaVM (the Node oracle in
+// ../shared/oracle) and on Cascade (`cascade conformance`), and compares the two with
+// ../shared/conformance/compare.mjs.
+//
+// Its tests are the differential test of the interpreter: TestDifferential generates
+// cases with package gen, records them with the oracle, and compares Cascade's results;
+// every case that diverges is copied into air/testdata/difftest/ so that it stays a
+// regression case. TestCorpus compares every recorded case under air/testdata/. See
+// difftest_test.go for the flags, and scripts/difftest.sh for large runs.
+//
+// Malformed programs (cases tagged "malformed") are compared with compare.mjs
+// --loose-errors, which ignores the error text, plus a check of their own: the first
+// `script.air:LINE:COLUMN` position in the first invocation's error message must match.
+package difftest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// ErrNoOracle is returned by [FindEnv] when node or the oracle's node_modules is missing.
+var ErrNoOracle = errors.New("difftest: node or the oracle (../shared/oracle/node_modules) is missing")
+
+// Env locates the repository and the tools the tests run.
+type Env struct {
+	Root   string // the repository root (holds go.mod)
+	Shared string // the shared folder, ../shared from the root
+	Node   string // the node executable
+}
+
+// FindEnv finds the repository root above the working directory, the shared folder beside
+// it (or in $CASCADE_SHARED) and node. It returns an error wrapping [ErrNoOracle] when the
+// oracle cannot run here.
+func FindEnv() (*Env, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	root := wd
+	for {
+		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(root)
+		if parent == root {
+			return nil, fmt.Errorf("difftest: no go.mod above %s", wd)
+		}
+		root = parent
+	}
+	shared := os.Getenv("CASCADE_SHARED")
+	if shared == "" {
+		shared = filepath.Join(root, "..", "shared")
+	}
+	shared, _ = filepath.Abs(shared)
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNoOracle, err)
+	}
+	if _, err := os.Stat(filepath.Join(shared, "oracle", "node_modules", "@fluencelabs", "avm")); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNoOracle, err)
+	}
+	return &Env{Root: root, Shared: shared, Node: node}, nil
+}
+
+// ExpectedPath returns the path of the recorded outcome of the case file p.
+func ExpectedPath(p string) string { return strings.TrimSuffix(p, ".json") + ".expected.json" }
+
+// Trap is a case on which the oracle itself failed (a Wasm trap or panic inside the AVM,
+// an exception in the simulation, or a time-out): it has no recorded outcome.
+type Trap struct {
+	File   string
+	Output string // the end of the oracle's error output
+}
+
+// Record runs the oracle once over files (`node run.mjs --direct --record`), writing
+// CASE.expected.json beside each case. When the oracle dies on a case, that case is
+// reported as a Trap and recording resumes with the next one; timeout bounds each run of
+// the oracle.
+func (e *Env) Record(ctx context.Context, files []string, timeout time.Duration) ([]Trap, error) {
+	files = append([]string(nil), files...)
+	sort.Strings(files)
+	for _, f := range files {
+		_ = os.Remove(ExpectedPath(f))
+	}
+	var traps []Trap
+	for len(files) > 0 {
+		cctx, cancel := context.WithTimeout(ctx, timeout)
+		args := append([]string{filepath.Join(e.Shared, "oracle", "run.mjs"), "--direct", "--record"}, files...)
+		cmd := exec.CommandContext(cctx, e.Node, args...)
+		cmd.Dir = filepath.Join(e.Shared, "oracle")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		cmd.WaitDelay = 5 * time.Second
+		err := cmd.Run()
+		cancel()
+		if err == nil {
+			return traps, nil
+		}
+		if ctx.Err() != nil {
+			return traps, ctx.Err()
+		}
+		bad := -1
+		for i, f := range files {
+			if _, serr := os.Stat(ExpectedPath(f)); serr != nil {
+				bad = i
+				break
+			}
+		}
+		if bad < 0 {
+			return traps, fmt.Errorf("difftest: oracle failed after recording every case: %v: %s", err, tail(stderr.String(), 600))
+		}
+		out := tail(stderr.String(), 600)
+		if cctx.Err() != nil {
+			out = fmt.Sprintf("timed out after %s; %s", timeout, out)
+		}
+		traps = append(traps, Trap{File: files[bad], Output: out})
+		files = files[bad+1:]
+	}
+	return traps, nil
+}
+
+func tail(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if len(s) > n {
+		s = "..." + s[len(s)-n:]
+	}
+	return s
+}
+
+// BuildCascade builds the cascade binary into out.
+func (e *Env) BuildCascade(ctx context.Context, out string) error {
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, "./cmd/cascade")
+	cmd.Dir = e.Root
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build ./cmd/cascade: %v\n%s", err, b)
+	}
+	return nil
+}
+
+// CheckConformanceCommand runs `cascade conformance CASE` once and returns an error if the
+// binary has no such command (the interpreter is not wired yet): comparing would then
+// only produce noise, and no case must be saved as a divergence.
+func CheckConformanceCommand(ctx context.Context, bin, caseFile string) error {
+	cmd := exec.CommandContext(ctx, bin, "conformance", caseFile)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	if err != nil && strings.Contains(stderr.String(), "unknown command") {
+		return fmt.Errorf("cascade has no conformance command yet: %s", tail(stderr.String(), 200))
+	}
+	return nil
+}
+
+// Divergence is a case whose outcome differs between Cascade and the oracle.
+type Divergence struct {
+	File string // the case file
+	Diff string // compare.mjs's first difference, or the error-position mismatch
+}
+
+var resultLine = regexp.MustCompile(`^(ok  |FAIL) (\S+?)(?:: (.*))?$`)
+
+// Compare runs compare.mjs with --strict-cids --strict-data (and --loose-errors if loose)
+// over files, running each with `BIN conformance CASE`, and returns the failing cases.
+// timeout is compare.mjs's limit per case.
+func (e *Env) Compare(ctx context.Context, bin string, files []string, loose bool, timeout time.Duration) ([]Divergence, error) {
+	if len(files) == 0 {
+		return nil, nil
+	}
+	args := []string{filepath.Join(e.Shared, "conformance", "compare.mjs"), "--strict-cids", "--strict-data"}
+	if loose {
+		args = append(args, "--loose-errors")
+	}
+	args = append(args, "--timeout", fmt.Sprint(int(timeout.Seconds())), "--run", shellQuote(bin)+" conformance")
+	args = append(args, files...)
+	cmd := exec.CommandContext(ctx, e.Node, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
+		return nil, fmt.Errorf("compare.mjs: %v: %s", err, tail(stderr.String(), 600))
+	}
+	byBase := map[string]string{}
+	for _, f := range files {
+		byBase[filepath.Base(f)] = f
+	}
+	var out []Divergence
+	seen := 0
+	for _, line := range strings.Split(stdout.String(), "\n") {
+		m := resultLine.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		seen++
+		if m[1] == "FAIL" {
+			out = append(out, Divergence{File: byBase[m[2]], Diff: m[3]})
+		}
+	}
+	if seen != len(files) {
+		return out, fmt.Errorf("compare.mjs reported %d cases of %d: %s", seen, len(files), tail(stdout.String()+stderr.String(), 600))
+	}
+	return out, nil
+}
+
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+var errorPos = regexp.MustCompile(`script\.air:(\d+):(\d+)`)
+
+// ErrorPosition returns the first "LINE:COLUMN" of a `script.air:LINE:COLUMN` reference in
+// an error message, or "".
+func ErrorPosition(msg string) string {
+	m := errorPos.FindStringSubmatch(msg)
+	if m == nil {
+		return ""
+	}
+	return m[1] + ":" + m[2]
+}
+
+// Outcome is the part of a recorded result (the oracle's output schema) the tests read.
+type Outcome struct {
+	Invocations []struct {
+		Peer         string `json:"peer"`
+		RetCode      int64  `json:"ret_code"`
+		ErrorMessage string `json:"error_message"`
+		NextPeers    []any  `json:"next_peers"`
+		CallRequests []any  `json:"call_requests"`
+	} `json:"invocations"`
+	Undelivered []any `json:"undelivered"`
+	Truncated   bool  `json:"truncated"`
+}
+
+// ReadOutcome parses a result file.
+func ReadOutcome(p string) (*Outcome, error) {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	return ParseOutcome(b)
+}
+
+// ParseOutcome parses a result (the oracle's, or `cascade conformance`'s output).
+func ParseOutcome(b []byte) (*Outcome, error) {
+	var o Outcome
+	if err := json.Unmarshal(b, &o); err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+// FirstErrorPosition returns the error position of the first invocation, or "".
+func (o *Outcome) FirstErrorPosition() string {
+	if len(o.Invocations) == 0 {
+		return ""
+	}
+	return ErrorPosition(o.Invocations[0].ErrorMessage)
+}
+
+// CheckPositions runs `BIN conformance CASE` for each malformed case whose recorded first
+// invocation names an error position, and returns the cases where Cascade's position
+// differs (compare.mjs --loose-errors ignores the whole message).
+func CheckPositions(ctx context.Context, bin string, files []string, timeout time.Duration) []Divergence {
+	var out []Divergence
+	for _, f := range files {
+		exp, err := ReadOutcome(ExpectedPath(f))
+		if err != nil {
+			out = append(out, Divergence{File: f, Diff: err.Error()})
+			continue
+		}
+		want := exp.FirstErrorPosition()
+		if want == "" {
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, timeout)
+		b, err := exec.CommandContext(cctx, bin, "conformance", f).Output()
+		cancel()
+		if err != nil {
+			out = append(out, Divergence{File: f, Diff: fmt.Sprintf("error position: cascade conformance: %v", err)})
+			continue
+		}
+		got, err := ParseOutcome(b)
+		if err != nil {
+			out = append(out, Divergence{File: f, Diff: fmt.Sprintf("error position: output is not JSON: %v", err)})
+			continue
+		}
+		if g := got.FirstErrorPosition(); g != want {
+			msg := ""
+			if len(got.Invocations) > 0 {
+				msg = got.Invocations[0].ErrorMessage
+			}
+			out = append(out, Divergence{File: f, Diff: fmt.Sprintf("error position: expected script.air:%s got %q in %q", want, g, tail(msg, 200))})
+		}
+	}
+	return out
+}
+
+// SaveCase copies a case file and its recorded outcome into dir.
+func SaveCase(file, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, p := range []string{file, ExpectedPath(file)} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(p)), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CaseFiles returns the case files (*.json with a recorded *.expected.json beside) under
+// dir, recursively, sorted.
+func CaseFiles(dir string) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			if os.IsNotExist(err) && p == dir {
+				return filepath.SkipDir
+			}
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".expected.json") {
+			return nil
+		}
+		if _, err := os.Stat(ExpectedPath(p)); err == nil {
+			out = append(out, p)
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out, err
+}

@@ -153,8 +153,12 @@ func TestEnvelopeErrors(t *testing.T) {
 	ok := func(v, iv string) []byte { return cat(m(3), V, str(v), IV, str(iv), ID, bin(inner)) }
 	const tail3 = ".\nAquaVM version is 0.62.0 and it expects 0.17.2 version."
 	const tail4 = ".\nAquaVM's version is 0.62.0 and it expects data of 0.17.2 version.\nSupplied data version is 0.17.2, it's produced by AquaVM of 0.62.0 version."
-	env3 := func(s string) string { return "an error occurred while envelope deserialization: Envelope(" + s + ")" + tail3 }
-	env4 := func(s string) string { return "an error occurred while data deserialization: Envelope(" + s + ")" + tail4 }
+	env3 := func(s string) string {
+		return "an error occurred while envelope deserialization: Envelope(" + s + ")" + tail3
+	}
+	env4 := func(s string) string {
+		return "an error occurred while data deserialization: Envelope(" + s + ")" + tail4
+	}
 	tests := []struct {
 		name  string
 		in    []byte

@@ -526,8 +526,10 @@ func (r *reader) stores(p int, d *Data) error {
 			if cr.Tetraplet, err = r.rcStr(what, t); err != nil {
 				return rcEntry{}, err
 			}
-			cr.Values = []string{}
 			_, err = r.vec(what+".values", t+8, cidSize, r.lim.MaxEntries, func(j, at int) error {
+				if cr.Values == nil {
+					cr.Values = make([]string, 0, r.u32(t+12))
+				}
 				v, err := r.rcStr(what+".values", at)
 				cr.Values = append(cr.Values, v)
 				return err

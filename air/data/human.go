@@ -473,11 +473,7 @@ func FromHumanJSON(b []byte) (*Data, error) {
 		ci.CanonElementStore[k] = ce
 	}
 	for k, v := range hd.CidInfo.CanonResultStore {
-		vals := v.Values
-		if vals == nil {
-			vals = []string{}
-		}
-		ci.CanonResultStore[k] = CanonResultAgg{Tetraplet: v.Tetraplet, Values: vals}
+		ci.CanonResultStore[k] = CanonResultAgg{Tetraplet: v.Tetraplet, Values: nilIfEmpty(v.Values)}
 	}
 	for k, v := range hd.CidInfo.ServiceResultStore {
 		ci.ServiceResultStore[k] = ServiceResultAgg(v)
@@ -493,13 +489,23 @@ func FromHumanJSON(b []byte) (*Data, error) {
 		}
 		d.Signatures[kb] = vb
 	}
-	d.Trace = make([]State, len(hd.Trace))
+	if len(hd.Trace) > 0 {
+		d.Trace = make([]State, len(hd.Trace))
+	}
 	for i, m := range hd.Trace {
 		if err := stateFromJSON(m, &d.Trace[i]); err != nil {
 			return nil, fmt.Errorf("data JSON: trace[%d]: %w", i, err)
 		}
 	}
 	return d, nil
+}
+
+// nilIfEmpty keeps the package's convention: empty lists are nil.
+func nilIfEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
 }
 
 // strictUnmarshal decodes JSON rejecting unknown object fields.
@@ -559,13 +565,12 @@ func stateFromJSON(m map[string]json.RawMessage, st *State) error {
 			return err
 		}
 		st.Kind = StateFold
-		st.Lore = make([]FoldLore, len(f.Lore))
-		for i, l := range f.Lore {
-			st.Lore[i].ValuePos = l.Pos
-			st.Lore[i].Desc = make([]SubTraceDesc, len(l.Desc))
-			for j, d := range l.Desc {
-				st.Lore[i].Desc[j] = SubTraceDesc{BeginPos: d.Pos, Len: d.Len}
+		for _, l := range f.Lore {
+			fl := FoldLore{ValuePos: l.Pos}
+			for _, d := range l.Desc {
+				fl.Desc = append(fl.Desc, SubTraceDesc{BeginPos: d.Pos, Len: d.Len})
 			}
+			st.Lore = append(st.Lore, fl)
 		}
 	case "ap":
 		var a struct {
@@ -574,10 +579,7 @@ func stateFromJSON(m map[string]json.RawMessage, st *State) error {
 		if err := strictUnmarshal(v, &a); err != nil {
 			return err
 		}
-		st.Kind, st.Gens = StateAp, a.Gens
-		if st.Gens == nil {
-			st.Gens = []uint32{}
-		}
+		st.Kind, st.Gens = StateAp, nilIfEmpty(a.Gens)
 	case "canon":
 		var cm map[string]string
 		if err := strictUnmarshal(v, &cm); err != nil {

@@ -1,0 +1,210 @@
+package air
+
+import (
+	"github.com/cascadep2p/cascade/air/cid"
+	"github.com/cascadep2p/cascade/air/data"
+	"github.com/cascadep2p/cascade/air/value"
+)
+
+// cidState holds the five content-addressed stores of a run: prev ∪ current ∪ new.
+type cidState struct {
+	info   data.CidInfo
+	parsed map[string]value.Value // cache of parsed value-store texts
+	buf    []byte
+}
+
+func newCidState(prev, cur *data.CidInfo) *cidState {
+	info := *prev
+	merge := func() {
+		for k, v := range cur.ValueStore {
+			info.ValueStore[k] = v
+		}
+		for k, v := range cur.TetrapletStore {
+			info.TetrapletStore[k] = v
+		}
+		for k, v := range cur.CanonElementStore {
+			info.CanonElementStore[k] = v
+		}
+		for k, v := range cur.CanonResultStore {
+			info.CanonResultStore[k] = v
+		}
+		for k, v := range cur.ServiceResultStore {
+			info.ServiceResultStore[k] = v
+		}
+	}
+	merge()
+	return &cidState{info: info, parsed: map[string]value.Value{}}
+}
+
+// trackValue stores a value in the value store and returns its CID.
+func (s *cidState) trackValue(v value.Value) string {
+	s.buf = value.AppendJSON(s.buf[:0], v)
+	c := cid.FromBytes(s.buf)
+	if _, ok := s.info.ValueStore[c]; !ok {
+		s.info.ValueStore[c] = string(s.buf)
+		s.parsed[c] = v
+	}
+	return c
+}
+
+func appendStr(b []byte, s string) []byte { return value.AppendJSON(b, s) }
+
+// tetrapletJSON is the text a tetraplet's CID is computed over.
+func tetrapletJSON(b []byte, t *data.Tetraplet) []byte {
+	b = append(b, `{"peer_pk":`...)
+	b = appendStr(b, t.PeerPK)
+	b = append(b, `,"service_id":`...)
+	b = appendStr(b, t.ServiceID)
+	b = append(b, `,"function_name":`...)
+	b = appendStr(b, t.FunctionName)
+	b = append(b, `,"lens":`...)
+	b = appendStr(b, t.Lens)
+	return append(b, '}')
+}
+
+func serviceResultJSON(b []byte, a *data.ServiceResultAgg) []byte {
+	b = append(b, `{"value_cid":`...)
+	b = appendStr(b, a.ValueCID)
+	b = append(b, `,"argument_hash":`...)
+	b = appendStr(b, a.ArgumentHash)
+	b = append(b, `,"tetraplet_cid":`...)
+	b = appendStr(b, a.TetrapletCID)
+	return append(b, '}')
+}
+
+func canonElementJSON(b []byte, e *data.CanonElement) []byte {
+	b = append(b, `{"value":`...)
+	b = appendStr(b, e.Value)
+	b = append(b, `,"tetraplet":`...)
+	b = appendStr(b, e.Tetraplet)
+	b = append(b, `,"provenance":{"type":`...)
+	switch e.Provenance.Kind {
+	case data.ProvenanceLiteral:
+		b = append(b, `"literal"}}`...)
+		return b
+	case data.ProvenanceServiceResult:
+		b = append(b, `"service_result","cid":`...)
+	default:
+		b = append(b, `"canon","cid":`...)
+	}
+	b = appendStr(b, e.Provenance.CID)
+	return append(b, `}}`...)
+}
+
+func canonResultJSON(b []byte, r *data.CanonResultAgg) []byte {
+	b = append(b, `{"tetraplet":`...)
+	b = appendStr(b, r.Tetraplet)
+	b = append(b, `,"values":[`...)
+	for i, v := range r.Values {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendStr(b, v)
+	}
+	return append(b, `]}`...)
+}
+
+func (s *cidState) trackTetraplet(t *data.Tetraplet) string {
+	s.buf = tetrapletJSON(s.buf[:0], t)
+	c := cid.FromBytes(s.buf)
+	if _, ok := s.info.TetrapletStore[c]; !ok {
+		s.info.TetrapletStore[c] = *t
+	}
+	return c
+}
+
+// trackServiceResult stores a service result (value, tetraplet, aggregate) and returns the
+// aggregate's CID.
+func (s *cidState) trackServiceResult(v value.Value, t *data.Tetraplet, argHash string) string {
+	a := data.ServiceResultAgg{ValueCID: s.trackValue(v), ArgumentHash: argHash, TetrapletCID: s.trackTetraplet(t)}
+	s.buf = serviceResultJSON(s.buf[:0], &a)
+	c := cid.FromBytes(s.buf)
+	if _, ok := s.info.ServiceResultStore[c]; !ok {
+		s.info.ServiceResultStore[c] = a
+	}
+	return c
+}
+
+func (s *cidState) trackCanonElement(v *agg) string {
+	e := data.CanonElement{Value: s.trackValue(v.v), Tetraplet: s.trackTetraplet(v.tet), Provenance: data.Provenance{Kind: v.prov.kind, CID: v.prov.cid}}
+	s.buf = canonElementJSON(s.buf[:0], &e)
+	c := cid.FromBytes(s.buf)
+	if _, ok := s.info.CanonElementStore[c]; !ok {
+		s.info.CanonElementStore[c] = e
+	}
+	return c
+}
+
+func (s *cidState) trackCanonResult(r *data.CanonResultAgg) string {
+	s.buf = canonResultJSON(s.buf[:0], r)
+	c := cid.FromBytes(s.buf)
+	if _, ok := s.info.CanonResultStore[c]; !ok {
+		s.info.CanonResultStore[c] = *r
+	}
+	return c
+}
+
+func (s *cidState) value(c string) (value.Value, *execError) {
+	if v, ok := s.parsed[c]; ok {
+		return v, nil
+	}
+	raw, ok := s.info.ValueStore[c]
+	if !ok {
+		return nil, errValueForCidNotFound("value", c)
+	}
+	v, err := value.Parse([]byte(raw))
+	if err != nil {
+		return nil, uncatchable(CodeCidError, "failed to calculate value's CID")
+	}
+	s.parsed[c] = v
+	return v, nil
+}
+
+func (s *cidState) tetraplet(c string) (*data.Tetraplet, *execError) {
+	t, ok := s.info.TetrapletStore[c]
+	if !ok {
+		return nil, errValueForCidNotFound("tetraplet", c)
+	}
+	return &t, nil
+}
+
+// serviceInfo resolves a service-result CID to its value, tetraplet and aggregate.
+func (s *cidState) serviceInfo(c string) (value.Value, *data.Tetraplet, *data.ServiceResultAgg, *execError) {
+	a, ok := s.info.ServiceResultStore[c]
+	if !ok {
+		return nil, nil, nil, errValueForCidNotFound("service result aggregate", c)
+	}
+	v, err := s.value(a.ValueCID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	t, err := s.tetraplet(a.TetrapletCID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return v, t, &a, nil
+}
+
+func (s *cidState) canonResult(c string) (*data.CanonResultAgg, *execError) {
+	r, ok := s.info.CanonResultStore[c]
+	if !ok {
+		return nil, errValueForCidNotFound("canon result aggregate", c)
+	}
+	return &r, nil
+}
+
+func (s *cidState) canonElement(c string) (*agg, *execError) {
+	e, ok := s.info.CanonElementStore[c]
+	if !ok {
+		return nil, errValueForCidNotFound("canon aggregate", c)
+	}
+	v, err := s.value(e.Value)
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.tetraplet(e.Tetraplet)
+	if err != nil {
+		return nil, err
+	}
+	return newAgg(v, t, 0, provenance{kind: e.Provenance.Kind, cid: e.Provenance.CID}), nil
+}

@@ -1,0 +1,292 @@
+package air
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/cascadep2p/cascade/air/cid"
+	"github.com/cascadep2p/cascade/air/data"
+	"github.com/cascadep2p/cascade/air/sig"
+)
+
+func decodeErr(err error) *prepError {
+	var de *data.DecodeError
+	if errors.As(err, &de) {
+		return &prepError{int64(de.RetCode()), de.AVMMessage()}
+	}
+	return &prepError{CodeDataDeFailed, "an error occurred while data deserialization: " + err.Error()}
+}
+
+// parseData decodes prev and current data in AquaVM's order: both envelopes, the version
+// of the current data, then both archives.
+func parseData(prevRaw, curRaw []byte) (*data.Data, *data.Data, *prepError) {
+	lim := data.Limits{}
+	pe, err := data.ParseEnvelope(prevRaw, lim)
+	if err != nil {
+		return nil, nil, decodeErr(err)
+	}
+	ce, err := data.ParseEnvelope(curRaw, lim)
+	if err != nil {
+		return nil, nil, decodeErr(err)
+	}
+	if err := data.CheckVersion(ce.InterpreterVersion); err != nil {
+		return nil, nil, &prepError{CodeUnsupportedInterpreterVer, err.Error()}
+	}
+	prev, err := pe.Decode(lim)
+	if err != nil {
+		return nil, nil, decodeErr(err)
+	}
+	cur, err := ce.Decode(lim)
+	if err != nil {
+		return nil, nil, decodeErr(err)
+	}
+	return prev, cur, nil
+}
+
+// verifyCidInfo recomputes every CID of the stores and checks every reference.
+func verifyCidInfo(ci *data.CidInfo) *prepError {
+	mismatch := func(typ, c string) *prepError {
+		return &prepError{CodeCidStoreVerificationError, fmt.Sprintf("Value mismatch in the %q store for CID %q", typ, c)}
+	}
+	var buf []byte
+	check := func(typ, c string, text []byte) *prepError {
+		if err := cid.Verify(c, text); err != nil {
+			var mm *cid.MismatchError
+			if errors.As(err, &mm) {
+				return mismatch(typ, c)
+			}
+			return &prepError{CodeCidStoreVerificationError, err.Error()}
+		}
+		return nil
+	}
+	missing := func(src, dst, c string) *prepError {
+		return &prepError{CodeCidStoreVerificationError, fmt.Sprintf("Reference CID %q from type %q to %q was not found", c, src, dst)}
+	}
+	const (
+		tRaw = "air_interpreter_data::raw_value::RawValue"
+		tTet = "marine_call_parameters::SecurityTetraplet"
+		tSR  = "air_interpreter_data::executed_state::ServiceResultCidAggregate"
+		tCE  = "air_interpreter_data::executed_state::CanonCidAggregate"
+		tCR  = "air_interpreter_data::executed_state::CanonResultCidAggregate"
+	)
+	for _, c := range sortedKeys(ci.ValueStore) {
+		if p := check(tRaw, c, []byte(ci.ValueStore[c])); p != nil {
+			return p
+		}
+	}
+	for _, c := range sortedKeys(ci.TetrapletStore) {
+		t := ci.TetrapletStore[c]
+		buf = tetrapletJSON(buf[:0], &t)
+		if p := check(tTet, c, buf); p != nil {
+			return p
+		}
+	}
+	for _, c := range sortedKeys(ci.CanonElementStore) {
+		e := ci.CanonElementStore[c]
+		buf = canonElementJSON(buf[:0], &e)
+		if p := check(tCE, c, buf); p != nil {
+			return p
+		}
+	}
+	for _, c := range sortedKeys(ci.CanonResultStore) {
+		r := ci.CanonResultStore[c]
+		buf = canonResultJSON(buf[:0], &r)
+		if p := check(tCR, c, buf); p != nil {
+			return p
+		}
+	}
+	for _, c := range sortedKeys(ci.CanonResultStore) {
+		r := ci.CanonResultStore[c]
+		for _, v := range r.Values {
+			if _, ok := ci.CanonElementStore[v]; !ok {
+				return missing(tCR, tCE, v)
+			}
+		}
+		if _, ok := ci.TetrapletStore[r.Tetraplet]; !ok {
+			return missing(tCR, tTet, r.Tetraplet)
+		}
+	}
+	for _, c := range sortedKeys(ci.CanonElementStore) {
+		e := ci.CanonElementStore[c]
+		if _, ok := ci.TetrapletStore[e.Tetraplet]; !ok {
+			return missing(tCE, tTet, e.Tetraplet)
+		}
+		if _, ok := ci.ValueStore[e.Value]; !ok {
+			return missing(tCE, tRaw, e.Value)
+		}
+		switch e.Provenance.Kind {
+		case data.ProvenanceServiceResult:
+			if _, ok := ci.ServiceResultStore[e.Provenance.CID]; !ok {
+				return missing(tCE, tSR, e.Provenance.CID)
+			}
+		case data.ProvenanceCanon:
+			if _, ok := ci.CanonResultStore[e.Provenance.CID]; !ok {
+				return missing(tCE, tCR, e.Provenance.CID)
+			}
+		}
+	}
+	for _, c := range sortedKeys(ci.ServiceResultStore) {
+		a := ci.ServiceResultStore[c]
+		buf = serviceResultJSON(buf[:0], &a)
+		if p := check(tSR, c, buf); p != nil {
+			return p
+		}
+	}
+	for _, c := range sortedKeys(ci.ServiceResultStore) {
+		a := ci.ServiceResultStore[c]
+		if _, ok := ci.TetrapletStore[a.TetrapletCID]; !ok {
+			return missing(tSR, tTet, a.TetrapletCID)
+		}
+		if _, ok := ci.ValueStore[a.ValueCID]; !ok {
+			return missing(tSR, tRaw, a.ValueCID)
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// peerInfo groups, per signing peer, its key, signature and the CIDs it produced.
+type peerInfo struct {
+	pk, sig string
+	peerID  string
+	cids    []string
+}
+
+func sigErr(format string, args ...any) *prepError {
+	return &prepError{CodeDataSignatureCheckError, fmt.Sprintf(format, args...)}
+}
+
+// groupCids builds AquaVM's DataVerifier for one data: signers by peer id, with the CIDs
+// each produced according to the trace.
+func groupCids(d *data.Data) (map[string]*peerInfo, *prepError) {
+	grouped := make(map[string]*peerInfo, len(d.Signatures))
+	for _, pk := range sortedKeys(d.Signatures) {
+		pid, err := sig.PeerIDFromPublicKeyRaw([]byte(pk))
+		if err != nil {
+			return nil, sigErr("malformed key: %s: %s", rustDebugString(sig.Base58Encode([]byte(pk))), err.Error())
+		}
+		grouped[pid] = &peerInfo{pk: pk, sig: d.Signatures[pk], peerID: pid}
+	}
+	ci := &d.CidInfo
+	push := func(peer, c string) *prepError {
+		pi := grouped[peer]
+		if pi == nil {
+			return sigErr("peer_id doens't match any available public key: %s", rustDebugString(peer))
+		}
+		pi.cids = append(pi.cids, c)
+		return nil
+	}
+	for i := range d.Trace {
+		st := &d.Trace[i]
+		var c string
+		var tetCID string
+		switch {
+		case st.Kind == data.StateCall && st.Call.Kind == data.CallFailed:
+			c = st.Call.FailedCID
+		case st.Kind == data.StateCall && st.Call.Kind == data.CallExecuted && st.Call.Value.Kind != data.ValueUnused:
+			c = st.Call.Value.CID
+		case st.Kind == data.StateCanon && st.Canon.Executed:
+			r, ok := ci.CanonResultStore[st.Canon.CID]
+			if !ok {
+				return nil, sigErr("canon result %q is missing from the data", st.Canon.CID)
+			}
+			tetCID = r.Tetraplet
+			c = st.Canon.CID
+		default:
+			continue
+		}
+		if tetCID == "" {
+			a, ok := ci.ServiceResultStore[c]
+			if !ok {
+				return nil, sigErr("service result %q is missing from the data", c)
+			}
+			tetCID = a.TetrapletCID
+		}
+		t, ok := ci.TetrapletStore[tetCID]
+		if !ok {
+			return nil, sigErr("tetraplet %q is missing from the data", tetCID)
+		}
+		if p := push(t.PeerPK, c); p != nil {
+			return nil, p
+		}
+	}
+	for _, pi := range grouped {
+		sort.Strings(pi.cids)
+	}
+	return grouped, nil
+}
+
+func cidsDebug(cids []string) string {
+	parts := make([]string, len(cids))
+	for i, c := range cids {
+		parts[i] = rustDebugString(c)
+	}
+	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// verifyData checks the current data (CIDs and signatures) and merges the signature
+// stores of prev and current data as AquaVM does.
+func verifyData(prev, cur *data.Data, particleID string) (map[string]string, *prepError) {
+	if p := verifyCidInfo(&cur.CidInfo); p != nil {
+		return nil, p
+	}
+	pg, p := groupCids(prev)
+	if p != nil {
+		return nil, p
+	}
+	cg, p := groupCids(cur)
+	if p != nil {
+		return nil, p
+	}
+	for _, pid := range sortedKeys(cg) {
+		pi := cg[pid]
+		if err := sig.Verify([]byte(pi.pk), []byte(pi.sig), pi.cids, particleID); err != nil {
+			return nil, sigErr("signature mismatch for %s: %s, values: CIDS: %s", rustDebugString(pid), err.Error(), cidsDebug(pi.cids))
+		}
+	}
+	for _, pid := range sortedKeys(cg) {
+		other := cg[pid]
+		ours := pg[pid]
+		if ours == nil {
+			pg[pid] = other
+			continue
+		}
+		larger, smaller := ours, other
+		if len(ours.cids) < len(other.cids) {
+			larger, smaller = other, ours
+			pg[pid] = other
+		}
+		if !isMultiSubset(larger.cids, smaller.cids) {
+			return nil, sigErr("inconsistent CID multisets on merge for peer %s, prev: %s, current: %s", rustDebugString(pid), cidsDebug(larger.cids), cidsDebug(smaller.cids))
+		}
+	}
+	out := make(map[string]string, len(pg)+1)
+	for _, pi := range pg {
+		out[pi.pk] = pi.sig
+	}
+	return out, nil
+}
+
+func isMultiSubset(larger, smaller []string) bool {
+	count := make(map[string]int, len(larger))
+	for _, c := range larger {
+		count[c]++
+	}
+	for _, c := range smaller {
+		count[c]--
+		if count[c] < 0 {
+			return false
+		}
+	}
+	return true
+}

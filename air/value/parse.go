@@ -55,7 +55,7 @@ const maxDepth = 128
 // float computed with serde_json's (not always correctly rounded) algorithm. Errors
 // are *SyntaxError values carrying serde_json's message and position.
 func Parse(text []byte) (Value, error) {
-	p := parser{data: text, depth: maxDepth}
+	p := parser{data: text, src: string(text), depth: maxDepth}
 	v, err := p.parseValue()
 	if err != nil {
 		return nil, err
@@ -68,8 +68,14 @@ func Parse(text []byte) (Value, error) {
 
 type parser struct {
 	data  []byte
+	src   string // data as one string: unescaped strings are substrings of it
 	i     int
 	depth int
+
+	// Elements of the arrays and objects being parsed, stacked so that each
+	// container is allocated once, at its final size.
+	vals []Value
+	keys []string
 }
 
 // errorAt reports msg at the position serde_json computes for byte index idx.
@@ -176,7 +182,7 @@ func (p *parser) parseIdent(rest string) error {
 
 // parseArray parses the elements after '[' and the closing ']'.
 func (p *parser) parseArray() (Value, error) {
-	arr := []Value{}
+	base := len(p.vals)
 	first := true
 	for {
 		c, ok := p.skipSpace()
@@ -185,6 +191,10 @@ func (p *parser) parseArray() (Value, error) {
 		}
 		if c == ']' {
 			p.i++
+			arr := make([]Value, len(p.vals)-base)
+			copy(arr, p.vals[base:])
+			clear(p.vals[base:])
+			p.vals = p.vals[:base]
 			return arr, nil
 		}
 		if c == ',' && !first {
@@ -205,14 +215,13 @@ func (p *parser) parseArray() (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		arr = append(arr, v)
+		p.vals = append(p.vals, v)
 	}
 }
 
 // parseObject parses the entries after '{' and the closing '}'.
 func (p *parser) parseObject() (Value, error) {
-	var keys []string
-	var vals []Value
+	base := len(p.vals)
 	first := true
 	for {
 		c, ok := p.skipSpace()
@@ -221,6 +230,14 @@ func (p *parser) parseObject() (Value, error) {
 		}
 		if c == '}' {
 			p.i++
+			n := len(p.vals) - base
+			keys := make([]string, n)
+			vals := make([]Value, n)
+			copy(keys, p.keys[len(p.keys)-n:])
+			copy(vals, p.vals[base:])
+			clear(p.vals[base:])
+			p.vals = p.vals[:base]
+			p.keys = p.keys[:len(p.keys)-n]
 			return fromPairs(keys, vals), nil
 		}
 		if c == ',' && !first {
@@ -242,7 +259,7 @@ func (p *parser) parseObject() (Value, error) {
 			return nil, p.peekError(errKeyMustBeString)
 		}
 		p.i++
-		key, err := p.parseString()
+		key, err := p.parseStr()
 		if err != nil {
 			return nil, err
 		}
@@ -258,8 +275,8 @@ func (p *parser) parseObject() (Value, error) {
 		if err != nil {
 			return nil, err
 		}
-		keys = append(keys, key.(string))
-		vals = append(vals, v)
+		p.keys = append(p.keys, key)
+		p.vals = append(p.vals, v)
 	}
 }
 
@@ -274,6 +291,15 @@ var needsEscape = func() (t [256]bool) {
 
 // parseString parses a string body after the opening quote.
 func (p *parser) parseString() (Value, error) {
+	s, err := p.parseStr()
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// parseStr parses a string body after the opening quote.
+func (p *parser) parseStr() (string, error) {
 	var scratch []byte
 	start := p.i
 	for {
@@ -281,20 +307,20 @@ func (p *parser) parseString() (Value, error) {
 			p.i++
 		}
 		if p.i == len(p.data) {
-			return nil, p.error(errEOFString)
+			return "", p.error(errEOFString)
 		}
 		switch p.data[p.i] {
 		case '"':
 			var s string
 			if scratch == nil {
-				s = string(p.data[start:p.i])
+				s = p.src[start:p.i]
 			} else {
 				scratch = append(scratch, p.data[start:p.i]...)
 				s = string(scratch)
 			}
 			p.i++
 			if !utf8.ValidString(s) {
-				return nil, p.error(errInvalidCode)
+				return "", p.error(errInvalidCode)
 			}
 			return s, nil
 		case '\\':
@@ -302,12 +328,12 @@ func (p *parser) parseString() (Value, error) {
 			p.i++
 			var err error
 			if scratch, err = p.parseEscape(scratch); err != nil {
-				return nil, err
+				return "", err
 			}
 			start = p.i
 		default:
 			p.i++
-			return nil, p.error(errControlChar)
+			return "", p.error(errControlChar)
 		}
 	}
 }

@@ -15,10 +15,14 @@ import (
 
 // Multiformat codes used by AquaVM CIDs.
 const (
-	CodecJSON   = 0x0200 // multicodec of the hashed bytes
-	CodecDagPB  = 0x70   // multicodec implied by a CIDv0
-	HashSHA2256 = 0x12   // sha2-256 multihash code, accepted on verification
-	HashBlake3  = 0x1e   // blake3 multihash code, used for every CID AquaVM makes
+	// CodecJSON is the multicodec of the hashed bytes (json).
+	CodecJSON = 0x0200
+	// CodecDagPB is the multicodec a CIDv0 implies; AquaVM refuses it.
+	CodecDagPB = 0x70
+	// HashSHA2256 is the sha2-256 multihash code, accepted on verification.
+	HashSHA2256 = 0x12
+	// HashBlake3 is the blake3 multihash code, used for every CID AquaVM makes.
+	HashBlake3 = 0x1e
 )
 
 // Prefix is the text every CID made by FromBytes starts with: it encodes the five

@@ -16,16 +16,22 @@ import (
 
 // Key type bytes of the fluence-keypair encoding.
 const (
-	KeyTypeEd25519   = 0
-	KeyTypeRSA       = 1
+	// KeyTypeEd25519 marks an Ed25519 key or signature, the only kind AquaVM accepts.
+	KeyTypeEd25519 = 0
+	// KeyTypeRSA marks RSA, which AquaVM's wasm32 build does not know at all.
+	KeyTypeRSA = 1
+	// KeyTypeSecp256k1 marks secp256k1, which AquaVM decodes but does not whitelist.
 	KeyTypeSecp256k1 = 2
 )
 
 // Sizes of the encoded forms.
 const (
-	SeedSize         = ed25519.SeedSize          // 32-byte Ed25519 secret seed
-	PublicKeyRawSize = 1 + ed25519.PublicKeySize // type byte + key
-	SignatureRawSize = 1 + ed25519.SignatureSize // type byte + signature
+	// SeedSize is the size of an Ed25519 secret seed.
+	SeedSize = ed25519.SeedSize
+	// PublicKeyRawSize is the size of an encoded public key: type byte and key.
+	PublicKeyRawSize = 1 + ed25519.PublicKeySize
+	// SignatureRawSize is the size of an encoded signature: type byte and signature.
+	SignatureRawSize = 1 + ed25519.SignatureSize
 )
 
 // KeyPair is an Ed25519 key pair, the only kind AquaVM signs with.

@@ -147,11 +147,21 @@ func (e *Env) BuildCascade(ctx context.Context, out string) error {
 	return nil
 }
 
-// CheckConformanceCommand runs `cascade conformance CASE` once and returns an error if the
-// binary has no such command (the interpreter is not wired yet): comparing would then
-// only produce noise, and no case must be saved as a divergence.
-func CheckConformanceCommand(ctx context.Context, bin, caseFile string) error {
-	cmd := exec.CommandContext(ctx, bin, "conformance", caseFile)
+// CascadeCommand is the command prefix that runs a case on the cascade binary bin: the
+// case file is appended as the last argument.
+func CascadeCommand(bin string) string { return ShellQuote(bin) + " conformance" }
+
+// runCmd runs the shell command prefix with file appended, as compare.mjs does.
+func runCmd(ctx context.Context, prefix, file string) *exec.Cmd {
+	return exec.CommandContext(ctx, "/bin/sh", "-c", prefix+" "+ShellQuote(file))
+}
+
+// CheckConformanceCommand runs the command prefix (see [CascadeCommand]) on a case once
+// and returns an error if the binary has no conformance command (the interpreter is not
+// wired yet): comparing would then only produce noise, and no case must be saved as a
+// divergence.
+func CheckConformanceCommand(ctx context.Context, prefix, caseFile string) error {
+	cmd := runCmd(ctx, prefix, caseFile)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	err := cmd.Run()
@@ -170,9 +180,10 @@ type Divergence struct {
 var resultLine = regexp.MustCompile(`^(ok  |FAIL) (\S+?)(?:: (.*))?$`)
 
 // Compare runs compare.mjs with --strict-cids --strict-data (and --loose-errors if loose)
-// over files, running each with `BIN conformance CASE`, and returns the failing cases.
-// timeout is compare.mjs's limit per case.
-func (e *Env) Compare(ctx context.Context, bin string, files []string, loose bool, timeout time.Duration) ([]Divergence, error) {
+// over files, running each with the shell command prefix followed by the case file (see
+// [CascadeCommand]), and returns the failing cases. timeout is compare.mjs's limit per
+// case.
+func (e *Env) Compare(ctx context.Context, prefix string, files []string, loose bool, timeout time.Duration) ([]Divergence, error) {
 	if len(files) == 0 {
 		return nil, nil
 	}
@@ -180,7 +191,7 @@ func (e *Env) Compare(ctx context.Context, bin string, files []string, loose boo
 	if loose {
 		args = append(args, "--loose-errors")
 	}
-	args = append(args, "--timeout", fmt.Sprint(int(timeout.Seconds())), "--run", shellQuote(bin)+" conformance")
+	args = append(args, "--timeout", fmt.Sprint(int(timeout.Seconds())), "--run", prefix)
 	args = append(args, files...)
 	cmd := exec.CommandContext(ctx, e.Node, args...)
 	var stdout, stderr bytes.Buffer
@@ -212,7 +223,8 @@ func (e *Env) Compare(ctx context.Context, bin string, files []string, loose boo
 	return out, nil
 }
 
-func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+// ShellQuote quotes s for /bin/sh.
+func ShellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 var errorPos = regexp.MustCompile(`script\.air:(\d+):(\d+)`)
 
@@ -265,10 +277,10 @@ func (o *Outcome) FirstErrorPosition() string {
 	return ErrorPosition(o.Invocations[0].ErrorMessage)
 }
 
-// CheckPositions runs `BIN conformance CASE` for each malformed case whose recorded first
-// invocation names an error position, and returns the cases where Cascade's position
-// differs (compare.mjs --loose-errors ignores the whole message).
-func CheckPositions(ctx context.Context, bin string, files []string, timeout time.Duration) []Divergence {
+// CheckPositions runs each malformed case whose recorded first invocation names an error
+// position with the shell command prefix (see [CascadeCommand]), and returns the cases
+// where Cascade's position differs (compare.mjs --loose-errors ignores the whole message).
+func CheckPositions(ctx context.Context, prefix string, files []string, timeout time.Duration) []Divergence {
 	var out []Divergence
 	for _, f := range files {
 		exp, err := ReadOutcome(ExpectedPath(f))
@@ -281,10 +293,10 @@ func CheckPositions(ctx context.Context, bin string, files []string, timeout tim
 			continue
 		}
 		cctx, cancel := context.WithTimeout(ctx, timeout)
-		b, err := exec.CommandContext(cctx, bin, "conformance", f).Output()
+		b, err := runCmd(cctx, prefix, f).Output()
 		cancel()
 		if err != nil {
-			out = append(out, Divergence{File: f, Diff: fmt.Sprintf("error position: cascade conformance: %v", err)})
+			out = append(out, Divergence{File: f, Diff: fmt.Sprintf("error position: running the case: %v", err)})
 			continue
 		}
 		got, err := ParseOutcome(b)

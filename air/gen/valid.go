@@ -120,12 +120,22 @@ func (g *gen) makeCase(name, script string) *Case {
 
 // program returns the root instruction of a new script.
 func (g *gen) program() *node {
-	g.budget = 4 + g.r.IntN(28)
+	g.budget = 4 + g.r.IntN(32)
+	var pro []*node
+	if g.r.IntN(10) < 7 {
+		// a prologue that fetches data first, as real scripts do
+		for range 1 + g.r.IntN(3) {
+			pro = append(pro, g.fetch())
+		}
+	}
 	var root *node
-	if g.r.IntN(5) < 3 {
+	if len(pro) > 0 || g.r.IntN(5) < 3 {
 		root = mk("seq", g.instr(1), g.instr(1))
 	} else {
 		root = g.instr(0)
+	}
+	for i := len(pro) - 1; i >= 0; i-- {
+		root = mk("seq", pro[i], root)
 	}
 	if g.r.IntN(10) == 0 {
 		// a comment before the program and one after it
@@ -135,6 +145,25 @@ func (g *gen) program() *node {
 		g.features["comment"] = true
 	}
 	return root
+}
+
+// fetch returns a call of a data service without arguments into a new scalar.
+func (g *gen) fetch() *node {
+	var cands []*fnSpec
+	for _, f := range g.fns {
+		if !f.fails && !f.deferred && !f.echo && f.builtin == "" {
+			cands = append(cands, f)
+		}
+	}
+	f := cands[g.r.IntN(len(cands))]
+	name := g.freshScalar()
+	g.define(name, kScalar, f.shape)
+	peer := "%init_peer_id%"
+	if g.r.IntN(5) == 0 {
+		peer = `"` + g.peerPlaceholder() + `"`
+	}
+	g.features["call"] = true
+	return mk(fmt.Sprintf("call %s (%q %q) [] %s", peer, f.service, f.function, name))
 }
 
 // ------------------------------------------------------------------ services
@@ -244,8 +273,8 @@ func (g *gen) similar(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		out := map[string]any{}
-		for k, e := range x {
-			out[k] = g.similar(e)
+		for _, k := range sortedKeys(x) {
+			out[k] = g.similar(x[k])
 		}
 		return out
 	case []any:
@@ -405,11 +434,24 @@ func (g *gen) value(forAp bool) (string, any) {
 		case k < 45 || k == 60:
 			return g.errorValue()
 		case k < 85:
-			v := g.pickVar(isScalarLike)
+			withLambda := g.r.IntN(5) < 2
+			var v *variable
+			if withLambda {
+				v = g.pickVar(func(v *variable) bool {
+					switch v.shape.(type) {
+					case map[string]any, []any:
+						return isScalarLike(v)
+					}
+					return false
+				})
+			}
+			if v == nil {
+				v = g.pickVar(isScalarLike)
+			}
 			if v == nil {
 				continue
 			}
-			if g.r.IntN(5) < 2 {
+			if withLambda {
 				g.features["lambda"] = true
 				l, s := g.lambda(v.shape, false)
 				return v.name + l, s
@@ -592,6 +634,19 @@ func (g *gen) leaf() *node {
 
 // output returns a call or ap result: a fresh scalar or a stream not being folded.
 func (g *gen) output(shape any) string {
+	if g.r.IntN(100) < 2 {
+		// rarely, an uncatchable error: setting a scalar twice (ShadowingIsNotAllowed,
+		// outside folds) or setting a fold iterator (IterableShadowing)
+		if g.inFold == 0 {
+			if v := g.pickVar(func(v *variable) bool { return v.kind == kScalar && v.sure }); v != nil {
+				g.features["shadowing"] = true
+				return v.name
+			}
+		} else if v := g.pickVar(func(v *variable) bool { return v.kind == kIter }); v != nil {
+			g.features["iterator_shadowing"] = true
+			return v.name
+		}
+	}
 	if g.r.IntN(100) < 55 {
 		name := g.freshScalar()
 		g.define(name, kScalar, shape)
@@ -641,7 +696,10 @@ func (g *gen) call() *node {
 	triplet := fmt.Sprintf("(%q %q)", f.service, f.function)
 	if g.r.IntN(15) == 0 {
 		// service and function from variables
-		if v := g.pickVar(func(v *variable) bool { s, ok := v.shape.(string); return isScalarLike(v) && v.sure && ok && s == f.service }); v != nil {
+		if v := g.pickVar(func(v *variable) bool {
+			s, ok := v.shape.(string)
+			return isScalarLike(v) && v.sure && ok && s == f.service
+		}); v != nil {
 			triplet = fmt.Sprintf("(%s %q)", v.name, f.function)
 			g.features["service_from_variable"] = true
 		}
@@ -980,9 +1038,9 @@ func (g *gen) match(d int) *node {
 	l, ls := g.value(false)
 	var r string
 	switch k := g.r.IntN(100); {
-	case k < 30:
+	case k < 35:
 		r = l
-	case k < 60:
+	case k < 75:
 		r = literalOf(ls)
 		if r == "" {
 			r, _ = g.value(false)
@@ -1073,7 +1131,16 @@ func (g *gen) newInstr(d int) *node {
 func (g *gen) fold(d int) *node {
 	var iterable string
 	var elem any = unknown
+	var pre *node // fetches something to iterate when nothing fits
 	stream := false
+	fallback := func() {
+		name := g.freshScalar()
+		plist := g.fns[1].shape.([]any)
+		g.define(name, kScalar, plist)
+		pre = mk(fmt.Sprintf("call %%init_peer_id%% (\"peers\" \"list\") [] %s", name))
+		iterable, elem = name, plist[0]
+		g.features["fold_scalar"] = true
+	}
 	switch k := g.r.IntN(100); {
 	case k < 30:
 		v := g.pickVar(func(v *variable) bool { _, ok := v.shape.([]any); return isScalarLike(v) && ok })
@@ -1081,7 +1148,7 @@ func (g *gen) fold(d int) *node {
 			v = g.pickVar(isScalarLike)
 		}
 		if v == nil {
-			iterable = "[]"
+			fallback()
 			break
 		}
 		g.features["fold_scalar"] = true
@@ -1105,7 +1172,7 @@ func (g *gen) fold(d int) *node {
 	case k < 45:
 		v := g.pickVar(func(v *variable) bool { return v.kind == kCanon })
 		if v == nil {
-			iterable = "[]"
+			fallback()
 			break
 		}
 		g.features["fold_canon"] = true
@@ -1116,7 +1183,7 @@ func (g *gen) fold(d int) *node {
 	case k < 52:
 		v := g.pickVar(func(v *variable) bool { return v.kind == kCanonMap })
 		if v == nil {
-			iterable = "[]"
+			fallback()
 			break
 		}
 		g.features["fold_canon_map"] = true
@@ -1143,7 +1210,7 @@ func (g *gen) fold(d int) *node {
 		// is not ("variable '$s' wasn't defined"); canon sources are not checked
 		iterable = g.definedStream(g.streams)
 		if iterable == "" {
-			iterable = "[]"
+			fallback()
 			break
 		}
 		g.features["fold_stream"] = true
@@ -1154,7 +1221,7 @@ func (g *gen) fold(d int) *node {
 	default:
 		iterable = g.definedMap()
 		if iterable == "" {
-			iterable = "[]"
+			fallback()
 			break
 		}
 		g.features["fold_stream_map"] = true
@@ -1190,7 +1257,11 @@ func (g *gen) fold(d int) *node {
 		g.vars = g.vars[:mark]
 		kids = append(kids, last)
 	}
-	return mk(fmt.Sprintf("fold %s %s", iterable, it), kids...)
+	f := mk(fmt.Sprintf("fold %s %s", iterable, it), kids...)
+	if pre != nil {
+		return mk("seq", pre, f)
+	}
+	return f
 }
 
 func (g *gen) foldBody(d int, it string, stream bool) *node {
@@ -1283,9 +1354,10 @@ func (g *gen) template(d int) *node {
 		g.features["service_from_variable"] = true
 		sv := g.fresh("svc")
 		g.define(sv, kScalar, "op")
+		peer := g.peerExpr()
 		arg, shape := g.value(false)
 		out := g.output(shape)
-		return mk("seq", mk(fmt.Sprintf("ap \"op\" %s", sv)), mk(fmt.Sprintf("call %s (%s \"identity\") [%s] %s", g.peerExpr(), sv, arg, out)))
+		return mk("seq", mk(fmt.Sprintf("ap \"op\" %s", sv)), mk(fmt.Sprintf("call %s (%s \"identity\") [%s] %s", peer, sv, arg, out)))
 	default:
 		// a stream map, its canon, and uses of it
 		g.features["template_map"] = true

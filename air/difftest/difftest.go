@@ -16,6 +16,8 @@ package difftest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -119,7 +121,7 @@ func (e *Env) Record(ctx context.Context, files []string, timeout time.Duration)
 		if bad < 0 {
 			return traps, fmt.Errorf("difftest: oracle failed after recording every case: %v: %s", err, tail(stderr.String(), 600))
 		}
-		out := tail(stderr.String(), 600)
+		out := oracleError(stderr.String())
 		if cctx.Err() != nil {
 			out = fmt.Sprintf("timed out after %s; %s", timeout, out)
 		}
@@ -127,6 +129,21 @@ func (e *Env) Record(ctx context.Context, files []string, timeout time.Duration)
 		files = files[bad+1:]
 	}
 	return traps, nil
+}
+
+// oracleError returns the start of what run.mjs printed after its last "recorded" line:
+// the error (e.g. "RuntimeError: unreachable" and the top of the Wasm stack).
+func oracleError(stderr string) string {
+	if i := strings.LastIndex(stderr, "\nrecorded "); i >= 0 {
+		if j := strings.IndexByte(stderr[i+1:], '\n'); j >= 0 {
+			stderr = stderr[i+1+j+1:]
+		}
+	}
+	stderr = strings.TrimSpace(stderr)
+	if len(stderr) > 700 {
+		stderr = stderr[:700] + "..."
+	}
+	return stderr
 }
 
 func tail(s string, n int) string {
@@ -315,21 +332,28 @@ func CheckPositions(ctx context.Context, prefix string, files []string, timeout 
 	return out
 }
 
-// SaveCase copies a case file and its recorded outcome into dir.
-func SaveCase(file, dir string) error {
+// SaveCase copies a case file and its recorded outcome into dir and returns the saved
+// case's path. The saved name is the case's name plus a hash of its content, so that a
+// case generated again under the same name by a changed generator never overwrites an
+// earlier regression case.
+func SaveCase(file, dir string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return "", err
 	}
-	for _, p := range []string{file, ExpectedPath(file)} {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(p)), b, 0o644); err != nil {
-			return err
-		}
+	text, err := os.ReadFile(file)
+	if err != nil {
+		return "", err
 	}
-	return nil
+	exp, err := os.ReadFile(ExpectedPath(file))
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(text)
+	dst := filepath.Join(dir, strings.TrimSuffix(filepath.Base(file), ".json")+"-"+hex.EncodeToString(sum[:4])+".json")
+	if err := os.WriteFile(dst, text, 0o644); err != nil {
+		return "", err
+	}
+	return dst, os.WriteFile(ExpectedPath(dst), exp, 0o644)
 }
 
 // CaseFiles returns the case files (*.json with a recorded *.expected.json beside) under

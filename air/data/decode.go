@@ -3,6 +3,7 @@ package data
 import (
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -73,11 +74,13 @@ const (
 	rcServiceResult
 )
 
-// rcEntry is a shared pointer target already validated and decoded.
+// rcEntry is a shared pointer target already validated and decoded: a text, or the
+// index of a decoded store value in the reader's slice for its type.
 type rcEntry struct {
+	pos int
 	typ rcType
+	i   int32
 	s   string
-	v   any
 }
 
 // reader validates and decodes an archive in one depth-first pass in field order, with
@@ -87,8 +90,23 @@ type reader struct {
 	b      []byte
 	s      string // the archive as one string: decoded texts are substrings of it
 	lo, hi int
-	shared map[int]rcEntry
 	lim    Limits
+
+	// The shared-pointer registry. Targets complete in strictly increasing position
+	// order (the window only moves forward), so completed ones form a sorted slice,
+	// indexed by a bitmap of their positions with per-word rank counts; targets being
+	// checked are on a stack (they lie at or above the window end).
+	done     []rcEntry
+	bits     []uint64 // bit p set: a completed target at position p
+	rank     []int32  // rank[w]: completed targets in words below w
+	lastWord int      // highest word of bits in use
+	pending  []rcEntry
+
+	// store values by rcEntry.i, for a second pointer to the same target
+	tetraplets     []Tetraplet
+	canonElems     []CanonElement
+	canonResults   []CanonResultAgg
+	serviceResults []ServiceResultAgg
 }
 
 // DecodeArchive validates and decodes an rkyv archive (the inner_data of an envelope)
@@ -104,6 +122,15 @@ func DecodeArchive(inner []byte, lim Limits) (d *Data, err error) {
 	if root < 0 {
 		return nil, archiveErr("archive of %d bytes is shorter than the %d-byte root", len(inner), rootSize)
 	}
+	// about one shared target per trace state and two per store entry
+	hint := min(int(r.u32(root+4)), len(inner)/stateSize)
+	for i := range 5 {
+		hint += 2 * min(int(r.u32(root+16+8*i)), len(inner)/entrySize)
+	}
+	r.done = make([]rcEntry, 0, min(hint, len(inner)/8))
+	r.bits = make([]uint64, len(inner)/64+1)
+	r.rank = make([]int32, len(inner)/64+1)
+	r.lastWord = -1
 	r.lo, r.hi = 0, len(inner)
 	d = &Data{}
 	if err := r.root(root, d); err != nil {
@@ -150,56 +177,108 @@ func (r *reader) subtree(what string, t, size int) error {
 	return nil
 }
 
-// push enters a target's own subtree; the returned value restores the window after it.
-func (r *reader) push(t, size int) int {
+// enter checks an owned (not shared) target of size bytes and enters its subtree: the
+// window becomes [lo, t) until leave, which moves it to [t+size, previous hi).
+func (r *reader) enter(what string, t, size, align int) (int, error) {
+	if err := r.check(what, t, size, align); err != nil {
+		return 0, err
+	}
+	if err := r.subtree(what, t, size); err != nil {
+		return 0, err
+	}
 	saved := r.hi
 	r.hi = t
-	return saved
+	return saved, nil
 }
 
-func (r *reader) pop(t, size, saved int) {
+func (r *reader) leave(t, size, saved int) {
 	r.lo, r.hi = t+size, saved
 }
 
-// owned checks an owned (not shared) pointer target of size bytes and runs inside for
-// its contents.
-func (r *reader) owned(what string, t, size, align int, inside func() error) error {
-	if err := r.check(what, t, size, align); err != nil {
-		return err
+// enterShared resolves a shared pointer to target t. On the first visit of t it is
+// registered and entered like enter (first is true; the caller decodes the contents and
+// calls leaveShared). Later visits are only bounds-checked and return the first
+// decoding, as rkyv's validator and deserializer do; the same position used as two
+// different types is an error.
+func (r *reader) enterShared(what string, t, size, align int, typ rcType) (e rcEntry, first bool, saved int, err error) {
+	if err = r.check(what, t, size, align); err != nil {
+		return
 	}
-	if err := r.subtree(what, t, size); err != nil {
-		return err
-	}
-	saved := r.push(t, size)
-	if inside != nil {
-		if err := inside(); err != nil {
-			return err
+	if e, ok := r.lookup(t); ok {
+		if e.typ != typ {
+			return e, false, 0, archiveErr("%s: position %d is used as two different shared types", what, t)
 		}
+		return e, false, 0, nil
 	}
-	r.pop(t, size, saved)
-	return nil
+	if err = r.subtree(what, t, size); err != nil {
+		return
+	}
+	// registered before the contents are checked, like rkyv
+	e = rcEntry{pos: t, typ: typ}
+	r.pending = append(r.pending, e)
+	saved = r.hi
+	r.hi = t
+	return e, true, saved, nil
 }
 
-// vec checks the Vec at p with elements of stride bytes and returns its target and length.
-// The element count is validated against the archive size before anything is allocated.
-func (r *reader) vec(what string, p, stride, limit int, elem func(i, at int) error) (int, error) {
+func (r *reader) leaveShared(t, size, saved int, e rcEntry) {
+	r.leave(t, size, saved)
+	r.pending = r.pending[:len(r.pending)-1]
+	w := e.pos >> 6
+	for r.lastWord < w {
+		r.lastWord++
+		r.rank[r.lastWord] = int32(len(r.done))
+	}
+	r.bits[w] |= 1 << (e.pos & 63)
+	r.done = append(r.done, e)
+}
+
+// lookup finds the registered shared target at position t.
+func (r *reader) lookup(t int) (rcEntry, bool) {
+	if t > r.lo && t < r.hi {
+		// strictly inside the window: completed targets end at or before lo, pending
+		// ones start at or after hi
+		return rcEntry{}, false
+	}
+	for i := len(r.pending) - 1; i >= 0; i-- {
+		if r.pending[i].pos == t {
+			return r.pending[i], true
+		}
+	}
+	w := t >> 6
+	if t < 0 || w > r.lastWord {
+		return rcEntry{}, false
+	}
+	word, bit := r.bits[w], uint64(1)<<(t&63)
+	if word&bit == 0 {
+		return rcEntry{}, false
+	}
+	return r.done[int(r.rank[w])+bits.OnesCount64(word&(bit-1))], true
+}
+
+// vec checks the Vec at p with elements of stride bytes and calls elem for each element.
+// The element count is validated against the archive size before elem runs.
+func (r *reader) vec(what string, p, stride, limit int, elem func(i, at int) error) error {
 	t := r.target(p)
 	n := int(r.u32(p + 4))
 	if limit > 0 && n > limit {
-		return 0, limitErr("%s: %d elements, limit is %d", what, n, limit)
+		return limitErr("%s: %d elements, limit is %d", what, n, limit)
+	}
+	if n > len(r.b)/stride {
+		return archiveErr("%s: %d elements of %d bytes cannot fit in the archive of %d bytes", what, n, stride, len(r.b))
 	}
 	size := n * stride
-	if n > len(r.b)/stride {
-		return 0, archiveErr("%s: %d elements of %d bytes cannot fit in the archive of %d bytes", what, n, stride, len(r.b))
+	saved, err := r.enter(what, t, size, 4)
+	if err != nil {
+		return err
 	}
-	return n, r.owned(what, t, size, 4, func() error {
-		for i := range n {
-			if err := elem(i, t+i*stride); err != nil {
-				return err
-			}
+	for i := range n {
+		if err := elem(i, t+i*stride); err != nil {
+			return err
 		}
-		return nil
-	})
+	}
+	r.leave(t, size, saved)
+	return nil
 }
 
 // text validates UTF-8 of the byte range [t, t+n) and returns it.
@@ -210,76 +289,62 @@ func (r *reader) text(what string, t, n int) (string, error) {
 	return r.s[t : t+n], nil
 }
 
+// ownedText reads an owned str of n bytes at t (Box<str>, out-of-line String bytes).
+func (r *reader) ownedText(what string, t, n int) (string, error) {
+	saved, err := r.enter(what, t, n, 1)
+	if err != nil {
+		return "", err
+	}
+	s, err := r.text(what, t, n)
+	if err != nil {
+		return "", err
+	}
+	r.leave(t, n, saved)
+	return s, nil
+}
+
 // boxStr reads a Box<str> fat pointer at p.
 func (r *reader) boxStr(what string, p int) (string, error) {
-	t, n := r.target(p), int(r.u32(p+4))
-	var s string
-	err := r.owned(what, t, n, 1, func() (err error) {
-		s, err = r.text(what, t, n)
-		return err
-	})
-	return s, err
+	return r.ownedText(what, r.target(p), int(r.u32(p+4)))
 }
 
 // boxBytes reads a Box<[u8]> fat pointer at p.
 func (r *reader) boxBytes(what string, p int) (string, error) {
 	t, n := r.target(p), int(r.u32(p+4))
-	if err := r.owned(what, t, n, 1, nil); err != nil {
+	saved, err := r.enter(what, t, n, 1)
+	if err != nil {
 		return "", err
 	}
+	r.leave(t, n, saved)
 	return r.s[t : t+n], nil
-}
-
-// shared resolves a shared pointer to target t of size bytes. The first visit of a
-// target is checked in the window and decoded by inside; later visits are only
-// bounds-checked and reuse the first decoding, as rkyv does.
-func (r *reader) sharedPtr(what string, t, size, align int, typ rcType, inside func() (rcEntry, error)) (rcEntry, error) {
-	if err := r.check(what, t, size, align); err != nil {
-		return rcEntry{}, err
-	}
-	if e, ok := r.shared[t]; ok {
-		if e.typ != typ {
-			return rcEntry{}, archiveErr("%s: position %d is used as two different shared types", what, t)
-		}
-		return e, nil
-	}
-	if r.shared == nil {
-		r.shared = make(map[int]rcEntry)
-	}
-	// registered before the contents are checked, like rkyv
-	r.shared[t] = rcEntry{typ: typ}
-	if err := r.subtree(what, t, size); err != nil {
-		return rcEntry{}, err
-	}
-	saved := r.push(t, size)
-	e, err := inside()
-	if err != nil {
-		return rcEntry{}, err
-	}
-	r.pop(t, size, saved)
-	e.typ = typ
-	r.shared[t] = e
-	return e, nil
 }
 
 // rcStr reads an Rc<str> fat pointer at p (CIDs, argument hashes).
 func (r *reader) rcStr(what string, p int) (string, error) {
 	t, n := r.target(p), int(r.u32(p+4))
-	e, err := r.sharedPtr(what, t, n, 1, rcStr, func() (rcEntry, error) {
-		s, err := r.text(what, t, n)
-		return rcEntry{s: s}, err
-	})
-	return e.s, err
+	e, first, saved, err := r.enterShared(what, t, n, 1, rcStr)
+	if err != nil || !first {
+		return e.s, err
+	}
+	if e.s, err = r.text(what, t, n); err != nil {
+		return "", err
+	}
+	r.leaveShared(t, n, saved, e)
+	return e.s, nil
 }
 
 // rcString reads an Rc<String> thin pointer at p (peer ids).
 func (r *reader) rcString(what string, p int) (string, error) {
 	t := r.target(p)
-	e, err := r.sharedPtr(what, t, stringSize, 4, rcString, func() (rcEntry, error) {
-		s, err := r.archivedString(what, t)
-		return rcEntry{s: s}, err
-	})
-	return e.s, err
+	e, first, saved, err := r.enterShared(what, t, stringSize, 4, rcString)
+	if err != nil || !first {
+		return e.s, err
+	}
+	if e.s, err = r.archivedString(what, t); err != nil {
+		return "", err
+	}
+	r.leaveShared(t, stringSize, saved, e)
+	return e.s, nil
 }
 
 // archivedString reads the 8-byte ArchivedString at p (inline up to 7 bytes, else a
@@ -295,12 +360,7 @@ func (r *reader) archivedString(what string, p int) (string, error) {
 	}
 	n := int(r.u32(p))
 	t := p + int(int32(binary.LittleEndian.Uint32(r.b[p+4:])))
-	var s string
-	err := r.owned(what, t, n, 1, func() (err error) {
-		s, err = r.text(what, t, n)
-		return err
-	})
-	return s, err
+	return r.ownedText(what, t, n)
 }
 
 func (r *reader) tag(what string, p int, max uint8) (uint8, error) {
@@ -312,57 +372,62 @@ func (r *reader) tag(what string, p int, max uint8) (uint8, error) {
 }
 
 func (r *reader) root(p int, d *Data) error {
-	return r.owned("root", p, rootSize, 4, func() error {
-		if err := r.trace(p, d); err != nil {
-			return err
-		}
-		d.LastCallRequestID = r.u32(p + 8)
-		if err := r.stores(p+12, d); err != nil {
-			return err
-		}
-		return r.signatures(p+52, d)
-	})
+	saved, err := r.enter("root", p, rootSize, 4)
+	if err != nil {
+		return err
+	}
+	if err := r.trace(p, d); err != nil {
+		return err
+	}
+	d.LastCallRequestID = r.u32(p + 8)
+	if err := r.stores(p+12, d); err != nil {
+		return err
+	}
+	if err := r.signatures(p+52, d); err != nil {
+		return err
+	}
+	r.leave(p, rootSize, saved)
+	return nil
 }
 
 func (r *reader) trace(p int, d *Data) error {
 	var trace []State
-	_, err := r.vec("trace", p, stateSize, r.lim.MaxTrace, func(i, at int) error {
+	err := r.vec("trace", p, stateSize, r.lim.MaxTrace, func(i, at int) error {
 		if trace == nil {
 			trace = make([]State, 0, r.u32(p+4))
 		}
-		st, err := r.state(i, at)
-		if err != nil {
+		trace = append(trace, State{})
+		if err := r.state(at, &trace[i]); err != nil {
 			return annotate(err, fmt.Sprintf("trace[%d]", i))
 		}
-		trace = append(trace, st)
 		return nil
 	})
 	d.Trace = trace
 	return err
 }
 
-func (r *reader) state(i, p int) (State, error) {
+func (r *reader) state(p int, st *State) error {
 	const what = "state"
-	var st State
 	tag, err := r.tag(what, p, uint8(StateCanon))
 	if err != nil {
-		return st, err
+		return err
 	}
 	st.Kind = StateKind(tag)
 	switch st.Kind {
 	case StatePar:
 		st.Left, st.Right = r.u32(p+4), r.u32(p+8)
 	case StateCall:
-		err = r.callResult(what, p+4, &st.Call)
+		return r.callResult(p+4, &st.Call)
 	case StateFold:
-		_, err = r.vec(what+".lore", p+4, loreSize, r.lim.MaxEntries, func(j, at int) error {
+		return r.vec(what+".lore", p+4, loreSize, r.lim.MaxEntries, func(j, at int) error {
 			if st.Lore == nil {
 				st.Lore = make([]FoldLore, 0, r.u32(p+8))
 			}
 			l := FoldLore{ValuePos: r.u32(at)}
-			_, err := r.vec(what+".lore.desc", at+4, descSize, r.lim.MaxEntries, func(k, at int) error {
+			n := r.u32(at + 8) // the desc count, used only once the vec is validated
+			err := r.vec(what+".lore.desc", at+4, descSize, r.lim.MaxEntries, func(k, at int) error {
 				if l.Desc == nil {
-					l.Desc = make([]SubTraceDesc, 0, 2)
+					l.Desc = make([]SubTraceDesc, 0, n)
 				}
 				l.Desc = append(l.Desc, SubTraceDesc{BeginPos: r.u32(at), Len: r.u32(at + 4)})
 				return nil
@@ -371,7 +436,7 @@ func (r *reader) state(i, p int) (State, error) {
 			return err
 		})
 	case StateAp:
-		_, err = r.vec(what+".gens", p+4, genSize, r.lim.MaxEntries, func(j, at int) error {
+		return r.vec(what+".gens", p+4, genSize, r.lim.MaxEntries, func(j, at int) error {
 			if st.Gens == nil {
 				st.Gens = make([]uint32, 0, r.u32(p+8))
 			}
@@ -381,7 +446,7 @@ func (r *reader) state(i, p int) (State, error) {
 	case StateCanon:
 		var t uint8
 		if t, err = r.tag(what+".canon", p+4, 1); err != nil {
-			return st, err
+			return err
 		}
 		if t == 0 {
 			st.Canon.PeerID, err = r.rcString(what+".canon.sent_by", p+8)
@@ -390,10 +455,11 @@ func (r *reader) state(i, p int) (State, error) {
 			st.Canon.CID, err = r.rcStr(what+".canon.executed", p+8)
 		}
 	}
-	return st, err
+	return err
 }
 
-func (r *reader) callResult(what string, p int, c *CallResult) error {
+func (r *reader) callResult(p int, c *CallResult) error {
+	const what = "state"
 	tag, err := r.tag(what+".call", p, uint8(CallFailed))
 	if err != nil {
 		return err
@@ -434,144 +500,165 @@ func (r *reader) callResult(what string, p int, c *CallResult) error {
 func (r *reader) stores(p int, d *Data) error {
 	ci := &d.CidInfo
 	ci.ValueStore = make(map[string]string, r.count(p))
-	if _, err := r.vec("value_store", p, entrySize, r.lim.MaxEntries, func(i, at int) error {
+	if err := r.vec("value_store", p, entrySize, r.lim.MaxEntries, func(i, at int) error {
+		const what = "value_store value"
 		k, err := r.rcStr("value_store key", at)
 		if err != nil {
 			return err
 		}
 		t := r.target(at + 8)
-		e, err := r.sharedPtr("value_store value", t, rawValueSize, 4, rcRawValue, func() (rcEntry, error) {
-			s, err := r.boxStr("value_store value", t)
-			return rcEntry{s: s}, err
-		})
+		e, first, saved, err := r.enterShared(what, t, rawValueSize, 4, rcRawValue)
+		if err != nil {
+			return err
+		}
+		if first {
+			if e.s, err = r.boxStr(what, t); err != nil {
+				return err
+			}
+			r.leaveShared(t, rawValueSize, saved, e)
+		}
 		ci.ValueStore[k] = e.s
-		return err
+		return nil
 	}); err != nil {
 		return err
 	}
 
 	ci.TetrapletStore = make(map[string]Tetraplet, r.count(p+8))
-	if _, err := r.vec("tetraplet_store", p+8, entrySize, r.lim.MaxEntries, func(i, at int) error {
+	if err := r.vec("tetraplet_store", p+8, entrySize, r.lim.MaxEntries, func(i, at int) error {
+		const what = "tetraplet_store value"
 		k, err := r.rcStr("tetraplet_store key", at)
 		if err != nil {
 			return err
 		}
 		t := r.target(at + 8)
-		e, err := r.sharedPtr("tetraplet_store value", t, tetrapletSize, 4, rcTetraplet, func() (rcEntry, error) {
+		e, first, saved, err := r.enterShared(what, t, tetrapletSize, 4, rcTetraplet)
+		if err != nil {
+			return err
+		}
+		if first {
 			var tp Tetraplet
-			var err error
-			for j, f := range []*string{&tp.PeerPK, &tp.ServiceID, &tp.FunctionName, &tp.Lens} {
-				if *f, err = r.archivedString("tetraplet_store value", t+8*j); err != nil {
-					return rcEntry{}, err
+			for j, f := range [4]*string{&tp.PeerPK, &tp.ServiceID, &tp.FunctionName, &tp.Lens} {
+				if *f, err = r.archivedString(what, t+8*j); err != nil {
+					return err
 				}
 			}
-			return rcEntry{v: tp}, nil
-		})
-		if err == nil {
-			ci.TetrapletStore[k] = e.v.(Tetraplet)
+			e.i = int32(len(r.tetraplets))
+			r.tetraplets = append(r.tetraplets, tp)
+			r.leaveShared(t, tetrapletSize, saved, e)
 		}
-		return err
+		ci.TetrapletStore[k] = r.tetraplets[e.i]
+		return nil
 	}); err != nil {
 		return err
 	}
 
 	ci.CanonElementStore = make(map[string]CanonElement, r.count(p+16))
-	if _, err := r.vec("canon_element_store", p+16, entrySize, r.lim.MaxEntries, func(i, at int) error {
+	if err := r.vec("canon_element_store", p+16, entrySize, r.lim.MaxEntries, func(i, at int) error {
+		const what = "canon_element_store value"
 		k, err := r.rcStr("canon_element_store key", at)
 		if err != nil {
 			return err
 		}
 		t := r.target(at + 8)
-		const what = "canon_element_store value"
-		e, err := r.sharedPtr(what, t, canonElemSize, 4, rcCanonElement, func() (rcEntry, error) {
+		e, first, saved, err := r.enterShared(what, t, canonElemSize, 4, rcCanonElement)
+		if err != nil {
+			return err
+		}
+		if first {
 			var ce CanonElement
-			var err error
 			if ce.Value, err = r.rcStr(what, t); err != nil {
-				return rcEntry{}, err
+				return err
 			}
 			if ce.Tetraplet, err = r.rcStr(what, t+8); err != nil {
-				return rcEntry{}, err
+				return err
 			}
 			tag, err := r.tag(what+".provenance", t+16, uint8(ProvenanceCanon))
 			if err != nil {
-				return rcEntry{}, err
+				return err
 			}
 			ce.Provenance.Kind = ProvenanceKind(tag)
 			if ce.Provenance.Kind != ProvenanceLiteral {
 				if ce.Provenance.CID, err = r.rcStr(what+".provenance", t+20); err != nil {
-					return rcEntry{}, err
+					return err
 				}
 			}
-			return rcEntry{v: ce}, nil
-		})
-		if err == nil {
-			ci.CanonElementStore[k] = e.v.(CanonElement)
+			e.i = int32(len(r.canonElems))
+			r.canonElems = append(r.canonElems, ce)
+			r.leaveShared(t, canonElemSize, saved, e)
 		}
-		return err
+		ci.CanonElementStore[k] = r.canonElems[e.i]
+		return nil
 	}); err != nil {
 		return err
 	}
 
 	ci.CanonResultStore = make(map[string]CanonResultAgg, r.count(p+24))
-	if _, err := r.vec("canon_result_store", p+24, entrySize, r.lim.MaxEntries, func(i, at int) error {
+	if err := r.vec("canon_result_store", p+24, entrySize, r.lim.MaxEntries, func(i, at int) error {
+		const what = "canon_result_store value"
 		k, err := r.rcStr("canon_result_store key", at)
 		if err != nil {
 			return err
 		}
 		t := r.target(at + 8)
-		const what = "canon_result_store value"
-		e, err := r.sharedPtr(what, t, canonAggSize, 4, rcCanonResult, func() (rcEntry, error) {
+		e, first, saved, err := r.enterShared(what, t, canonAggSize, 4, rcCanonResult)
+		if err != nil {
+			return err
+		}
+		if first {
 			var cr CanonResultAgg
-			var err error
 			if cr.Tetraplet, err = r.rcStr(what, t); err != nil {
-				return rcEntry{}, err
+				return err
 			}
-			_, err = r.vec(what+".values", t+8, cidSize, r.lim.MaxEntries, func(j, at int) error {
+			if err := r.vec(what+".values", t+8, cidSize, r.lim.MaxEntries, func(j, at int) error {
 				if cr.Values == nil {
 					cr.Values = make([]string, 0, r.u32(t+12))
 				}
 				v, err := r.rcStr(what+".values", at)
 				cr.Values = append(cr.Values, v)
 				return err
-			})
-			return rcEntry{v: cr}, err
-		})
-		if err == nil {
-			ci.CanonResultStore[k] = e.v.(CanonResultAgg)
+			}); err != nil {
+				return err
+			}
+			e.i = int32(len(r.canonResults))
+			r.canonResults = append(r.canonResults, cr)
+			r.leaveShared(t, canonAggSize, saved, e)
 		}
-		return err
+		ci.CanonResultStore[k] = r.canonResults[e.i]
+		return nil
 	}); err != nil {
 		return err
 	}
 
 	ci.ServiceResultStore = make(map[string]ServiceResultAgg, r.count(p+32))
-	_, err := r.vec("service_result_store", p+32, entrySize, r.lim.MaxEntries, func(i, at int) error {
+	return r.vec("service_result_store", p+32, entrySize, r.lim.MaxEntries, func(i, at int) error {
+		const what = "service_result_store value"
 		k, err := r.rcStr("service_result_store key", at)
 		if err != nil {
 			return err
 		}
 		t := r.target(at + 8)
-		const what = "service_result_store value"
-		e, err := r.sharedPtr(what, t, serviceAggSz, 4, rcServiceResult, func() (rcEntry, error) {
+		e, first, saved, err := r.enterShared(what, t, serviceAggSz, 4, rcServiceResult)
+		if err != nil {
+			return err
+		}
+		if first {
 			var sr ServiceResultAgg
-			var err error
 			if sr.ValueCID, err = r.rcStr(what+".value_cid", t); err != nil {
-				return rcEntry{}, err
+				return err
 			}
 			if sr.ArgumentHash, err = r.rcStr(what+".argument_hash", t+8); err != nil {
-				return rcEntry{}, err
+				return err
 			}
 			if sr.TetrapletCID, err = r.rcStr(what+".tetraplet_cid", t+16); err != nil {
-				return rcEntry{}, err
+				return err
 			}
-			return rcEntry{v: sr}, nil
-		})
-		if err == nil {
-			ci.ServiceResultStore[k] = e.v.(ServiceResultAgg)
+			e.i = int32(len(r.serviceResults))
+			r.serviceResults = append(r.serviceResults, sr)
+			r.leaveShared(t, serviceAggSz, saved, e)
 		}
-		return err
+		ci.ServiceResultStore[k] = r.serviceResults[e.i]
+		return nil
 	})
-	return err
 }
 
 // count returns a safe map capacity hint for the Vec at p.
@@ -582,7 +669,7 @@ func (r *reader) count(p int) int {
 
 func (r *reader) signatures(p int, d *Data) error {
 	d.Signatures = make(map[string]string, min(int(r.u32(p+4)), len(r.b)/sigEntrySize))
-	_, err := r.vec("signatures", p, sigEntrySize, r.lim.MaxEntries, func(i, at int) error {
+	return r.vec("signatures", p, sigEntrySize, r.lim.MaxEntries, func(i, at int) error {
 		k, err := r.boxBytes("signatures key", at)
 		if err != nil {
 			return err
@@ -594,5 +681,4 @@ func (r *reader) signatures(p int, d *Data) error {
 		d.Signatures[k] = v
 		return nil
 	})
-	return err
 }

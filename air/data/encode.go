@@ -15,6 +15,9 @@ func Encode(d *Data) []byte {
 	hdr := binHeaderLen(est)
 	base := envelopePrefixLen + hdr
 	w := &writer{buf: make([]byte, base, base+est), base: base}
+	ci := &d.CidInfo
+	w.strs = make(map[string]int, len(d.Trace)+len(ci.ValueStore)+len(ci.TetrapletStore)+
+		3*len(ci.CanonElementStore)+2*len(ci.CanonResultStore)+3*len(ci.ServiceResultStore))
 	w.data(d)
 	n := len(w.buf) - base
 	real := binHeaderLen(n)
@@ -131,9 +134,6 @@ func (w *writer) rcStr(s string) int {
 	p := w.raw(s)
 	if len(s) == 0 {
 		w.buf = append(w.buf, 0)
-	}
-	if w.strs == nil {
-		w.strs = make(map[string]int)
 	}
 	w.strs[s] = p
 	return p

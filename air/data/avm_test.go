@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,9 +58,31 @@ func TestRealAVMAcceptsOurBytes(t *testing.T) {
 	if err := os.WriteFile(file, in, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// probes: damaged archives the AVM must reject, and the envelope table
+	probes := map[string]string{}
+	malformed := map[string]bool{}
+	envCases := map[string]envelopeCase{}
+	for _, m := range malformedArchives(t) {
+		name := "archive: " + m.name
+		probes[name] = base64.StdEncoding.EncodeToString(envelope(m.inner))
+		malformed[name] = true
+	}
+	for _, e := range envelopeCases(t) {
+		name := "envelope: " + e.name
+		probes[name] = base64.StdEncoding.EncodeToString(e.in)
+		envCases[name] = e
+	}
+	pin, err := json.Marshal(probes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	probeFile := filepath.Join(t.TempDir(), "probes.json")
+	if err := os.WriteFile(probeFile, pin, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join("testdata", "avm_accepts.mjs"), file)
+	cmd := exec.CommandContext(ctx, node, filepath.Join("testdata", "avm_accepts.mjs"), file, probeFile)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -67,7 +90,7 @@ func TestRealAVMAcceptsOurBytes(t *testing.T) {
 		t.Fatalf("node: %v\n%s", err, stderr.String())
 	}
 	invs := loadInvocations(t)
-	humans, replays := 0, 0
+	humans, replays, probed := 0, 0, 0
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(nil, 1<<30)
 	for sc.Scan() {
@@ -95,6 +118,36 @@ func TestRealAVMAcceptsOurBytes(t *testing.T) {
 					t.Errorf("%s: ToHumanJSON differs from the AVM's text\n got: %s\nwant: %s", line.Name, j, line.Text)
 				}
 			}
+		case "probe":
+			probed++
+			raw, _ := base64.StdEncoding.DecodeString(probes[line.Name])
+			if malformed[line.Name] {
+				if !strings.HasPrefix(line.Text, "failed to deserialize data: ") || line.RetCode != 2 ||
+					!strings.HasPrefix(line.ErrorMessage, "an error occurred while data deserialization: Data(Validation(") {
+					t.Errorf("%s: the AVM did not reject it as a bad archive: %q, %d %q", line.Name, line.Text, line.RetCode, line.ErrorMessage)
+				}
+				continue
+			}
+			if got := humanText(raw); got != line.Text {
+				t.Errorf("%s: to_human_readable_data\n got %q\nwant %q", line.Name, got, line.Text)
+			}
+			_, err := Decode(raw, Limits{})
+			var de *DecodeError
+			switch {
+			case err == nil:
+				if line.RetCode != 0 {
+					t.Errorf("%s: accepted, the AVM says %d %q", line.Name, line.RetCode, line.ErrorMessage)
+				}
+			case errors.As(err, &de):
+				if de.RetCode() != line.RetCode || de.AVMMessage() != line.ErrorMessage {
+					t.Errorf("%s: got %d %q\nthe AVM says %d %q", line.Name, de.RetCode(), de.AVMMessage(), line.RetCode, line.ErrorMessage)
+				}
+			default:
+				t.Errorf("%s: %v", line.Name, err)
+			}
+			if want := envCases[line.Name].msg; want != line.ErrorMessage {
+				t.Errorf("%s: the AVM's message changed from the recorded %q", line.Name, want)
+			}
 		case "invoke":
 			replays++
 			rec := invs[line.Name]
@@ -108,10 +161,10 @@ func TestRealAVMAcceptsOurBytes(t *testing.T) {
 			jsonEqual(t, line.Name+" returned data", line.Data, rec.Data)
 		}
 	}
-	if humans == 0 || replays == 0 {
-		t.Fatalf("node printed %d views and %d replays\n%s", humans, replays, stderr.String())
+	if humans == 0 || replays == 0 || probed != len(probes) {
+		t.Fatalf("node printed %d views, %d replays and %d of %d probes\n%s", humans, replays, probed, len(probes), stderr.String())
 	}
-	t.Logf("AVM read %d of our blobs and replayed %d invocations on them", humans, replays)
+	t.Logf("AVM read %d of our blobs, replayed %d invocations on them, and answered %d probes as we do", humans, replays, probed)
 }
 
 // corpusInvocation is what the corpus recorded for one invocation.

@@ -12,7 +12,7 @@ func envelope(inner []byte) []byte {
 	return append(appendEnvelope(nil, len(inner)), inner...)
 }
 
-func blob12_2(t *testing.T) []byte {
+func blob12_2(t testing.TB) []byte {
 	for _, c := range loadCorpus(t) {
 		if c.name == "seq_two_local_calls/1" {
 			return c.raw[57:]
@@ -22,18 +22,21 @@ func blob12_2(t *testing.T) []byte {
 	return nil
 }
 
-func TestMalformedArchive(t *testing.T) {
+// malformedArchive is one archive the AVM's validator rejects.
+type malformedArchive struct {
+	name  string
+	inner []byte
+	want  string // part of our error message
+}
+
+func malformedArchives(t testing.TB) []malformedArchive {
 	base := mustHex(t, archive12_1)
 	base2 := blob12_2(t)
 	edit := func(b []byte, f func(b []byte) []byte) []byte {
 		return f(append([]byte(nil), b...))
 	}
 	put := func(b []byte, at int, v int32) { binary.BigEndian.PutUint32(b[at:], uint32(v)) }
-	tests := []struct {
-		name  string
-		inner []byte
-		want  string // part of the error message
-	}{
+	return []malformedArchive{
 		{"bad state tag", edit(base, func(b []byte) []byte { b[60] = 5; return b }), "invalid tag 5"},
 		{"bad call result tag", edit(base, func(b []byte) []byte { b[64] = 3; return b }), "invalid tag 3"},
 		{"bad sender tag", edit(base, func(b []byte) []byte { b[68] = 2; return b }), "invalid tag 2"},
@@ -55,7 +58,10 @@ func TestMalformedArchive(t *testing.T) {
 		{"empty", nil, "shorter than"},
 		{"short", make([]byte, 56), "shorter than"},
 	}
-	for _, tc := range tests {
+}
+
+func TestMalformedArchive(t *testing.T) {
+	for _, tc := range malformedArchives(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := DecodeArchive(tc.inner, Limits{})
 			var de *DecodeError
@@ -130,7 +136,17 @@ func TestLimits(t *testing.T) {
 
 // TestEnvelopeErrors checks the envelope reader against texts the real AVM 0.62 produced
 // for these inputs (recorded with the oracle as prev_data of an invocation).
-func TestEnvelopeErrors(t *testing.T) {
+// envelopeCase is an envelope variant with what AVM 0.62 answered to it.
+type envelopeCase struct {
+	name  string
+	in    []byte
+	msg   string // AVM error_message as prev_data; "" = accepted
+	human string // to_human_readable_data's text, checked when set
+}
+
+// envelopeCases returns envelope variants with the texts the real AVM 0.62 produced for
+// them (recorded with the oracle as prev_data of an invocation).
+func envelopeCases(t testing.TB) []envelopeCase {
 	inner := mustHex(t, archive12_1)
 	str := func(s string) []byte {
 		if len(s) < 32 {
@@ -159,12 +175,7 @@ func TestEnvelopeErrors(t *testing.T) {
 	env4 := func(s string) string {
 		return "an error occurred while data deserialization: Envelope(" + s + ")" + tail4
 	}
-	tests := []struct {
-		name  string
-		in    []byte
-		msg   string // AVM error_message; "" = accepted
-		human string // to_human_readable_data's text, when it differs from the accepted case
-	}{
+	return []envelopeCase{
 		{"ok", ok("0.17.2", "0.62.0"), "", ""},
 		{"reordered, map16, unknown keys, bin key, str inner", cat([]byte{0xde, 0, 5}, str("x"), []byte{0x91, 0x91, 0x80}, IV, str("0.62.0"),
 			[]byte{0xc4, 7}, []byte("version"), str("0.17.2"), []byte{0xc3}, []byte{0xd4, 1, 2}, ID, append([]byte{0xdb, 0, 0, 1, 4}, inner...), []byte{1, 2, 3}), "", ""},
@@ -217,9 +228,14 @@ func TestEnvelopeErrors(t *testing.T) {
 		{"deep unknown value", cat(m(4), str("x"), []byte(strings.Repeat("\x91", 2000)), []byte{0x80}, V, str("0.17.2"), IV, str("0.62.0"), ID, bin(inner)), env3("DepthLimitExceeded"), "failed to deserialize envelope: depth limit exceeded"},
 		{"500 levels", cat(m(4), str("x"), []byte(strings.Repeat("\x91", 500)), []byte{0x80}, V, str("0.17.2"), IV, str("0.62.0"), ID, bin(inner)), "", ""},
 		{"pre-release interpreter", ok("0.17.2", "0.62.0-rc.1"), "", ""},
+		{"archive with 4 bytes prepended", cat(m(3), V, str("0.17.2"), IV, str("0.62.0"), ID, bin(append([]byte{1, 2, 3, 4}, inner...))), "", ""},
 		{"old interpreter", ok("0.17.2", "0.60.0"), "", "supplied data was produced by `0.60.0` version of interpreter, but minimum `0.61.0` version is required"},
 	}
-	for _, tc := range tests {
+}
+
+// TestEnvelopeErrors checks the envelope reader against the AVM's recorded answers.
+func TestEnvelopeErrors(t *testing.T) {
+	for _, tc := range envelopeCases(t) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Decode(tc.in, Limits{})
 			if tc.msg == "" {
@@ -243,21 +259,26 @@ func TestEnvelopeErrors(t *testing.T) {
 				}
 			}
 			if tc.human != "" {
-				_, err := HumanReadable(tc.in)
-				var text string
-				var de *DecodeError
-				switch {
-				case errors.As(err, &de):
-					text = de.HumanMessage()
-				case err != nil:
-					text = err.Error()
-				}
-				if text != tc.human {
+				if text := humanText(tc.in); text != tc.human {
 					t.Errorf("human text\n got %q\nwant %q", text, tc.human)
 				}
 			}
 		})
 	}
+}
+
+// humanText is what to_human_readable_data would return for b: the JSON view or the
+// error text.
+func humanText(b []byte) string {
+	j, err := HumanReadable(b)
+	var de *DecodeError
+	switch {
+	case errors.As(err, &de):
+		return de.HumanMessage()
+	case err != nil:
+		return err.Error()
+	}
+	return string(j)
 }
 
 func TestCheckVersion(t *testing.T) {

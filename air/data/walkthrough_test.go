@@ -19,7 +19,7 @@ ffffffb5 00000041 ffffff74 00000001 00000001 ffffff80 00000000 ffffff78
 00000000 ffffff70 00000000 ffffff68 00000000 ffffff60 00000000 ffffffbc
 00000001`
 
-func mustHex(t *testing.T, s string) []byte {
+func mustHex(t testing.TB, s string) []byte {
 	t.Helper()
 	b, err := hex.DecodeString(strings.Join(strings.Fields(s), ""))
 	if err != nil {

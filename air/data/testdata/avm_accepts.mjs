@@ -2,15 +2,19 @@
 // and prints what the AVM makes of it, for TestRealAVMAcceptsOurBytes to compare with the
 // recorded corpus.
 //
-// usage: node avm_accepts.mjs BLOBS.json
+// usage: node avm_accepts.mjs BLOBS.json [PROBES.json]
 //   BLOBS.json: {"CASE": {"INDEX": "<base64 of our encoding of that invocation's data>"}}
+//   PROBES.json: {"NAME": "<base64 of arbitrary data bytes>"}
 //
 // Output, one JSON object per line:
 //   {"kind":"human","name":"CASE/INDEX","view":<to_human_readable_data of our bytes>,"text":<its raw text>}
 //   {"kind":"invoke","name":"CASE/INDEX","ret_code":…,"error_message":…,"next_peer_pks":[…],
 //    "call_requests":[…],"data":<to_human_readable_data of the returned data>}
 // where the invoke line replays recorded invocation INDEX of CASE with our bytes in place of
-// both its prev_data and its current data (whichever of them were non-empty).
+// both its prev_data and its current data (whichever of them were non-empty), and
+//   {"kind":"probe","name":"NAME","text":…,"ret_code":…,"error_message":…}
+// for each probe: to_human_readable_data's text for the bytes, and the outcome of
+// invocation 0 of case ap_literal_and_use run with the bytes as prev_data.
 
 import { readFileSync } from 'node:fs';
 
@@ -100,5 +104,30 @@ for (const [name, blobs] of Object.entries(ours)) {
         .sort((a, b) => a.id - b.id),
       data: await humanReadableData(res.data),
     });
+  }
+}
+
+if (process.argv[3]) {
+  const probes = JSON.parse(readFileSync(process.argv[3], 'utf8'));
+  const rec = JSON.parse(readFileSync(new URL('conformance/cases/ap_literal_and_use.expected.json', shared), 'utf8'));
+  const a = peerKey(rec.init_peer);
+  for (const [name, b64] of Object.entries(probes)) {
+    const bytes = fromB64(b64);
+    const text = bytes.length ? await humanText(bytes) : '';
+    const res = await invokeAvm({
+      script: rec.script_resolved,
+      prevData: bytes,
+      data: new Uint8Array(),
+      params: {
+        initPeerId: a.peerId,
+        currentPeerId: a.peerId,
+        timestamp: rec.particle.timestamp,
+        ttl: rec.particle.ttl,
+        particleId: rec.particle.id,
+        secretKey: a.seed,
+      },
+      callResults: [],
+    });
+    print({ kind: 'probe', name, text, ret_code: res.retCode, error_message: res.errorMessage });
   }
 }

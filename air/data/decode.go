@@ -113,7 +113,7 @@ type reader struct {
 // with the checks of AquaVM 0.62's validator: bounds, alignment, subtree nesting, shared
 // pointer types, enum tags, inline string lengths and UTF-8. Duplicate map keys keep the
 // last entry. Errors are *DecodeError of KindArchive or KindLimit.
-func DecodeArchive(inner []byte, lim Limits) (d *Data, err error) {
+func DecodeArchive(inner []byte, lim Limits) (*Data, error) {
 	if lim.MaxBytes > 0 && len(inner) > lim.MaxBytes {
 		return nil, limitErr("archive is %d bytes, limit is %d", len(inner), lim.MaxBytes)
 	}
@@ -132,7 +132,7 @@ func DecodeArchive(inner []byte, lim Limits) (d *Data, err error) {
 	r.rank = make([]int32, len(inner)/64+1)
 	r.lastWord = -1
 	r.lo, r.hi = 0, len(inner)
-	d = &Data{}
+	d := &Data{}
 	if err := r.root(root, d); err != nil {
 		return nil, err
 	}

@@ -23,6 +23,10 @@ type Envelope struct {
 // header widths, unknown keys ignored, duplicate keys and non-semver versions rejected,
 // inner_data accepted as bin, str or an array of bytes, trailing bytes ignored. Empty
 // input gives an Empty envelope. Errors are *DecodeError of KindEnvelope (or KindLimit).
+//
+// To fail exactly where AquaVM fails, an interpreter does, in this order: ParseEnvelope
+// of prev_data, ParseEnvelope of the current data, CheckVersion of the current data's
+// InterpreterVersion, then Decode of the prev_data envelope and of the current one.
 func ParseEnvelope(b []byte, lim Limits) (*Envelope, error) {
 	if len(b) == 0 {
 		return &Envelope{Empty: true, Version: FormatVersion, InterpreterVersion: MinInterpreterVersion}, nil

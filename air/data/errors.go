@@ -35,10 +35,15 @@ func (k ErrorKind) String() string {
 
 // Return codes AquaVM uses for data preparation failures.
 const (
-	RetCodeDataDeFailed                 = 2
-	RetCodeEnvelopeDeFailed             = 3
+	// RetCodeDataDeFailed is AquaVM's DataDeFailed: the archive is invalid.
+	RetCodeDataDeFailed = 2
+	// RetCodeEnvelopeDeFailed is AquaVM's EnvelopeDeFailed: the envelope is invalid.
+	RetCodeEnvelopeDeFailed = 3
+	// RetCodeEnvelopeDeFailedWithVersions is AquaVM's EnvelopeDeFailedWithVersions: the
+	// envelope is invalid but its two versions could be read.
 	RetCodeEnvelopeDeFailedWithVersions = 4
-	RetCodeUnsupportedVersion           = 6
+	// RetCodeUnsupportedVersion is AquaVM's UnsupportedInterpreterVersion for current data.
+	RetCodeUnsupportedVersion = 6
 )
 
 // DecodeError is the error of every decoding function of this package. Its Kind tells

@@ -74,14 +74,16 @@ const (
 	rcServiceResult
 )
 
-// rcEntry is a shared pointer target already validated and decoded: a text, or the
-// index of a decoded store value in the reader's slice for its type.
+// rcEntry is a shared pointer target already validated and decoded: a text (the span
+// [a, a+b) of the archive) or the index a of a decoded store value in the reader's
+// slice for its type. It is kept small: a hostile archive may hold one per 8 bytes.
 type rcEntry struct {
-	pos int
-	typ rcType
-	i   int32
-	s   string
+	pos  int32
+	a, b int32
+	typ  rcType
 }
+
+func (r *reader) str(e rcEntry) string { return r.s[e.a : e.a+e.b] }
 
 // reader validates and decodes an archive in one depth-first pass in field order, with
 // the subtree window of rkyv's validator: a target must lie in [lo, hi); its own
@@ -127,7 +129,7 @@ func DecodeArchive(inner []byte, lim Limits) (*Data, error) {
 	for i := range 5 {
 		hint += 2 * min(int(r.u32(root+16+8*i)), len(inner)/entrySize)
 	}
-	r.done = make([]rcEntry, 0, min(hint, len(inner)/8))
+	r.done = make([]rcEntry, 0, min(hint, len(inner)/32))
 	r.bits = make([]uint64, len(inner)/64+1)
 	r.rank = make([]int32, len(inner)/64+1)
 	r.lastWord = -1
@@ -214,7 +216,7 @@ func (r *reader) enterShared(what string, t, size, align int, typ rcType) (e rcE
 		return
 	}
 	// registered before the contents are checked, like rkyv
-	e = rcEntry{pos: t, typ: typ}
+	e = rcEntry{pos: int32(t), typ: typ}
 	r.pending = append(r.pending, e)
 	saved = r.hi
 	r.hi = t
@@ -224,7 +226,7 @@ func (r *reader) enterShared(what string, t, size, align int, typ rcType) (e rcE
 func (r *reader) leaveShared(t, size, saved int, e rcEntry) {
 	r.leave(t, size, saved)
 	r.pending = r.pending[:len(r.pending)-1]
-	w := e.pos >> 6
+	w := int(e.pos >> 6)
 	for r.lastWord < w {
 		r.lastWord++
 		r.rank[r.lastWord] = int32(len(r.done))
@@ -241,7 +243,7 @@ func (r *reader) lookup(t int) (rcEntry, bool) {
 		return rcEntry{}, false
 	}
 	for i := len(r.pending) - 1; i >= 0; i-- {
-		if r.pending[i].pos == t {
+		if int(r.pending[i].pos) == t {
 			return r.pending[i], true
 		}
 	}
@@ -324,13 +326,15 @@ func (r *reader) rcStr(what string, p int) (string, error) {
 	t, n := r.target(p), int(r.u32(p+4))
 	e, first, saved, err := r.enterShared(what, t, n, 1, rcStr)
 	if err != nil || !first {
-		return e.s, err
+		return r.str(e), err
 	}
-	if e.s, err = r.text(what, t, n); err != nil {
+	s, err := r.text(what, t, n)
+	if err != nil {
 		return "", err
 	}
+	e.a, e.b = int32(t), int32(n)
 	r.leaveShared(t, n, saved, e)
-	return e.s, nil
+	return s, nil
 }
 
 // rcString reads an Rc<String> thin pointer at p (peer ids).
@@ -338,29 +342,42 @@ func (r *reader) rcString(what string, p int) (string, error) {
 	t := r.target(p)
 	e, first, saved, err := r.enterShared(what, t, stringSize, 4, rcString)
 	if err != nil || !first {
-		return e.s, err
+		return r.str(e), err
 	}
-	if e.s, err = r.archivedString(what, t); err != nil {
+	start, n, err := r.archivedStringSpan(what, t)
+	if err != nil {
 		return "", err
 	}
+	e.a, e.b = int32(start), int32(n)
 	r.leaveShared(t, stringSize, saved, e)
-	return e.s, nil
+	return r.str(e), nil
 }
 
 // archivedString reads the 8-byte ArchivedString at p (inline up to 7 bytes, else a
 // big-endian length and a little-endian relative offset).
 func (r *reader) archivedString(what string, p int) (string, error) {
+	start, n, err := r.archivedStringSpan(what, p)
+	if err != nil {
+		return "", err
+	}
+	return r.s[start : start+n], nil
+}
+
+// archivedStringSpan is archivedString returning where the text lies in the archive.
+func (r *reader) archivedStringSpan(what string, p int) (int, int, error) {
 	last := r.b[p+7]
 	if last&0x80 == 0 {
 		n := int(last)
 		if n > 7 {
-			return "", archiveErr("%s: inline string at %d has length %d > 7", what, p, n)
+			return 0, 0, archiveErr("%s: inline string at %d has length %d > 7", what, p, n)
 		}
-		return r.text(what, p, n)
+		_, err := r.text(what, p, n)
+		return p, n, err
 	}
 	n := int(r.u32(p))
 	t := p + int(int32(binary.LittleEndian.Uint32(r.b[p+4:])))
-	return r.ownedText(what, t, n)
+	_, err := r.ownedText(what, t, n)
+	return t, n, err
 }
 
 func (r *reader) tag(what string, p int, max uint8) (uint8, error) {
@@ -512,12 +529,13 @@ func (r *reader) stores(p int, d *Data) error {
 			return err
 		}
 		if first {
-			if e.s, err = r.boxStr(what, t); err != nil {
+			if _, err = r.boxStr(what, t); err != nil {
 				return err
 			}
+			e.a, e.b = int32(r.target(t)), int32(r.u32(t+4))
 			r.leaveShared(t, rawValueSize, saved, e)
 		}
-		ci.ValueStore[k] = e.s
+		ci.ValueStore[k] = r.str(e)
 		return nil
 	}); err != nil {
 		return err
@@ -542,11 +560,11 @@ func (r *reader) stores(p int, d *Data) error {
 					return err
 				}
 			}
-			e.i = int32(len(r.tetraplets))
+			e.a = int32(len(r.tetraplets))
 			r.tetraplets = append(r.tetraplets, tp)
 			r.leaveShared(t, tetrapletSize, saved, e)
 		}
-		ci.TetrapletStore[k] = r.tetraplets[e.i]
+		ci.TetrapletStore[k] = r.tetraplets[e.a]
 		return nil
 	}); err != nil {
 		return err
@@ -582,11 +600,11 @@ func (r *reader) stores(p int, d *Data) error {
 					return err
 				}
 			}
-			e.i = int32(len(r.canonElems))
+			e.a = int32(len(r.canonElems))
 			r.canonElems = append(r.canonElems, ce)
 			r.leaveShared(t, canonElemSize, saved, e)
 		}
-		ci.CanonElementStore[k] = r.canonElems[e.i]
+		ci.CanonElementStore[k] = r.canonElems[e.a]
 		return nil
 	}); err != nil {
 		return err
@@ -619,11 +637,11 @@ func (r *reader) stores(p int, d *Data) error {
 			}); err != nil {
 				return err
 			}
-			e.i = int32(len(r.canonResults))
+			e.a = int32(len(r.canonResults))
 			r.canonResults = append(r.canonResults, cr)
 			r.leaveShared(t, canonAggSize, saved, e)
 		}
-		ci.CanonResultStore[k] = r.canonResults[e.i]
+		ci.CanonResultStore[k] = r.canonResults[e.a]
 		return nil
 	}); err != nil {
 		return err
@@ -652,11 +670,11 @@ func (r *reader) stores(p int, d *Data) error {
 			if sr.TetrapletCID, err = r.rcStr(what+".tetraplet_cid", t+16); err != nil {
 				return err
 			}
-			e.i = int32(len(r.serviceResults))
+			e.a = int32(len(r.serviceResults))
 			r.serviceResults = append(r.serviceResults, sr)
 			r.leaveShared(t, serviceAggSz, saved, e)
 		}
-		ci.ServiceResultStore[k] = r.serviceResults[e.i]
+		ci.ServiceResultStore[k] = r.serviceResults[e.a]
 		return nil
 	})
 }

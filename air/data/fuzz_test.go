@@ -2,7 +2,9 @@ package data
 
 import (
 	"bytes"
+	"encoding/binary"
 	"reflect"
+	"runtime"
 	"testing"
 )
 
@@ -71,4 +73,29 @@ func FuzzDecodeArchive(f *testing.F) {
 		}
 		checkRoundTrip(t, d)
 	})
+}
+
+// TestDecodeMemoryBound checks that decoding allocates at most a fixed multiple of the
+// input size, valid or not, whatever lengths the input declares.
+func TestDecodeMemoryBound(t *testing.T) {
+	inputs := [][]byte{Encode(bigTraceData(20_000)), Encode(bigValueData(1 << 20))}
+	for _, c := range loadCorpus(t) {
+		inputs = append(inputs, c.raw)
+	}
+	for _, m := range malformedArchives(t) {
+		inputs = append(inputs, envelope(m.inner))
+	}
+	// a Vec of 2^32-1 elements, a string of 2^31 bytes, a bin32 of 4 GB
+	huge := mustHex(t, archive12_1)
+	binary.BigEndian.PutUint32(huge[204:], 0xffffffff)
+	inputs = append(inputs, envelope(huge), []byte{0xc6, 0xff, 0xff, 0xff, 0xff}, []byte{0xdd, 0xff, 0xff, 0xff, 0xff})
+	for i, in := range inputs {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		Decode(in, Limits{})
+		runtime.ReadMemStats(&after)
+		if got, limit := after.TotalAlloc-before.TotalAlloc, uint64(12*len(in)+64<<10); got > limit {
+			t.Errorf("input %d of %d bytes: %d bytes allocated, more than %d", i, len(in), got, limit)
+		}
+	}
 }

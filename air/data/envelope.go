@@ -70,7 +70,7 @@ func Decode(b []byte, lim Limits) (*Data, error) {
 	return env.Decode(lim)
 }
 
-// rmp-serde's default nesting limit.
+// rmp-serde's default nesting limit: 1024 nested arrays and maps are too many.
 const mpMaxDepth = 1024
 
 // mpKind is the type of a MessagePack value.
@@ -273,7 +273,7 @@ func (r *mpReader) skip(h *mpHead, depth int) *envErr {
 	if h.kind != mpArray && h.kind != mpMap {
 		return nil
 	}
-	if depth > mpMaxDepth {
+	if depth >= mpMaxDepth {
 		return errDepth
 	}
 	n := h.n

@@ -378,3 +378,78 @@ func CaseFiles(dir string) ([]string, error) {
 	sort.Strings(out)
 	return out, err
 }
+
+// unprocessedItem is one call result listed in the message of error 30000 ("unprocessed
+// call results"), which AquaVM prints in hash-map order: the order varies from run to run.
+var unprocessedItem = regexp.MustCompile(`"\d+": CallServiceResult \{ ret_code: -?\d+, result: "(?:[^"\\]|\\.)*" \}`)
+
+// NormalizeMessage sorts the call results listed in an "unprocessed call results" message
+// (error 30000), whose order AquaVM does not fix; other messages are returned unchanged.
+func NormalizeMessage(msg string) string {
+	locs := unprocessedItem.FindAllStringIndex(msg, -1)
+	if len(locs) < 2 {
+		return msg
+	}
+	items := make([]string, len(locs))
+	for i, l := range locs {
+		items[i] = msg[l[0]:l[1]]
+	}
+	sort.Strings(items)
+	var b strings.Builder
+	b.WriteString(msg[:locs[0][0]])
+	for i, l := range locs {
+		b.WriteString(items[i])
+		end := len(msg)
+		if i+1 < len(locs) {
+			end = locs[i+1][0]
+		}
+		b.WriteString(msg[l[1]:end])
+	}
+	return b.String()
+}
+
+// HasUnorderedMessage reports whether an outcome has an error message whose text varies
+// from run to run on the real AVM (error 30000 listing two or more call results): such a
+// case is compared with --loose-errors plus [CheckMessages].
+func (o *Outcome) HasUnorderedMessage() bool {
+	for _, inv := range o.Invocations {
+		if inv.RetCode == 30000 && len(unprocessedItem.FindAllStringIndex(inv.ErrorMessage, -1)) >= 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckMessages runs each case with the shell command prefix (see [CascadeCommand]) and
+// returns the cases where an invocation's error message differs from the recorded one
+// other than in the order of the call results an error 30000 lists.
+func CheckMessages(ctx context.Context, prefix string, files []string, timeout time.Duration) []Divergence {
+	var out []Divergence
+	for _, f := range files {
+		exp, err := ReadOutcome(ExpectedPath(f))
+		if err != nil {
+			out = append(out, Divergence{File: f, Diff: err.Error()})
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, timeout)
+		b, err := runCmd(cctx, prefix, f).Output()
+		cancel()
+		if err != nil {
+			out = append(out, Divergence{File: f, Diff: fmt.Sprintf("error messages: running the case: %v", err)})
+			continue
+		}
+		got, err := ParseOutcome(b)
+		if err != nil {
+			out = append(out, Divergence{File: f, Diff: fmt.Sprintf("error messages: output is not JSON: %v", err)})
+			continue
+		}
+		for i := range min(len(exp.Invocations), len(got.Invocations)) {
+			w, g := NormalizeMessage(exp.Invocations[i].ErrorMessage), NormalizeMessage(got.Invocations[i].ErrorMessage)
+			if w != g {
+				out = append(out, Divergence{File: f, Diff: fmt.Sprintf("$.invocations[%d].error_message (call results sorted): expected %q got %q", i, tail(w, 300), tail(g, 300))})
+				break
+			}
+		}
+	}
+	return out
+}

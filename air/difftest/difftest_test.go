@@ -238,15 +238,31 @@ func runAndCompare(t *testing.T, e *Env, dir string, valid, malformed []string) 
 	}
 	start := time.Now()
 	const perCase = 20 * time.Second
-	divs, err := e.Compare(ctx, run, valid, false, perCase)
+	// the AVM lists unprocessed call results (error 30000) in hash-map order: such cases
+	// are compared without messages, then their messages with the results sorted
+	var strict, unordered []string
+	for _, f := range valid {
+		o, err := ReadOutcome(ExpectedPath(f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.HasUnorderedMessage() {
+			unordered = append(unordered, f)
+		} else {
+			strict = append(strict, f)
+		}
+	}
+	divs, err := e.Compare(ctx, run, strict, false, perCase)
 	if err != nil {
 		t.Fatal(err)
 	}
-	loose, err := e.Compare(ctx, run, malformed, true, perCase)
-	if err != nil {
-		t.Fatal(err)
+	for _, group := range [][]string{unordered, malformed} {
+		loose, err := e.Compare(ctx, run, group, true, perCase)
+		if err != nil {
+			t.Fatal(err)
+		}
+		divs = append(divs, loose...)
 	}
-	divs = append(divs, loose...)
 	failed := map[string]bool{}
 	for _, d := range divs {
 		failed[d.File] = true
@@ -258,6 +274,13 @@ func runAndCompare(t *testing.T, e *Env, dir string, valid, malformed []string) 
 		}
 	}
 	divs = append(divs, CheckPositions(ctx, run, rest, perCase)...)
+	rest = rest[:0]
+	for _, f := range unordered {
+		if !failed[f] {
+			rest = append(rest, f)
+		}
+	}
+	divs = append(divs, CheckMessages(ctx, run, rest, perCase)...)
 	t.Logf("compared %d cases with cascade in %v", len(valid)+len(malformed), time.Since(start).Round(time.Millisecond))
 	return divs
 }

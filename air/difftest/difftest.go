@@ -91,6 +91,23 @@ type Trap struct {
 func (e *Env) Record(ctx context.Context, files []string, timeout time.Duration) ([]Trap, error) {
 	files = append([]string(nil), files...)
 	sort.Strings(files)
+	var traps []Trap
+	for len(files) > 0 {
+		n := min(len(files), chunk)
+		t, err := e.record(ctx, files[:n], timeout)
+		traps = append(traps, t...)
+		if err != nil {
+			return traps, err
+		}
+		files = files[n:]
+	}
+	return traps, nil
+}
+
+// chunk bounds the number of case files on one command line.
+const chunk = 500
+
+func (e *Env) record(ctx context.Context, files []string, timeout time.Duration) ([]Trap, error) {
 	for _, f := range files {
 		_ = os.Remove(ExpectedPath(f))
 	}
@@ -201,9 +218,20 @@ var resultLine = regexp.MustCompile(`^(ok  |FAIL) (\S+?)(?:: (.*))?$`)
 // [CascadeCommand]), and returns the failing cases. timeout is compare.mjs's limit per
 // case.
 func (e *Env) Compare(ctx context.Context, prefix string, files []string, loose bool, timeout time.Duration) ([]Divergence, error) {
-	if len(files) == 0 {
-		return nil, nil
+	var out []Divergence
+	for len(files) > 0 {
+		n := min(len(files), chunk)
+		d, err := e.compare(ctx, prefix, files[:n], loose, timeout)
+		out = append(out, d...)
+		if err != nil {
+			return out, err
+		}
+		files = files[n:]
 	}
+	return out, nil
+}
+
+func (e *Env) compare(ctx context.Context, prefix string, files []string, loose bool, timeout time.Duration) ([]Divergence, error) {
 	args := []string{filepath.Join(e.Shared, "conformance", "compare.mjs"), "--strict-cids", "--strict-data"}
 	if loose {
 		args = append(args, "--loose-errors")
@@ -255,7 +283,9 @@ func ErrorPosition(msg string) string {
 	return m[1] + ":" + m[2]
 }
 
-// Outcome is the part of a recorded result (the oracle's output schema) the tests read.
+// Outcome is the part of a recorded result (the oracle's output schema) the tests read:
+// per invocation its peer, return code, error message, next peers and call requests;
+// the undelivered messages and whether the run was truncated.
 type Outcome struct {
 	Invocations []struct {
 		Peer         string `json:"peer"`

@@ -11,18 +11,21 @@ import (
 
 // Case is one scenario, in the JSON schema of the conformance corpus.
 type Case struct {
-	Name        string   `json:"name"`
-	Description string   `json:"description,omitempty"`
-	Tags        []string `json:"tags,omitempty"`
-	Peers       []string `json:"peers"`
-	InitPeer    string   `json:"init_peer,omitempty"`
+	Name        string   `json:"name"`                  // also the file name, NAME.json
+	Description string   `json:"description,omitempty"` // free text: how it was made
+	Tags        []string `json:"tags,omitempty"`        // the features used, "malformed", mutation kinds
+	Peers       []string `json:"peers"`                 // peer names, 1 to 4
+	InitPeer    string   `json:"init_peer,omitempty"`   // the peer that starts the particle
 	// Script is the AIR text; "{{name}}" stands for the peer id of peer name.
 	Script string `json:"script"`
 	// Services maps a peer name (or "*") to its canned answers, keyed "service.function".
-	Services       map[string]map[string]any `json:"services,omitempty"`
-	Particle       *Particle                 `json:"particle,omitempty"`
-	PeerSeeds      map[string]string         `json:"peer_seeds,omitempty"`
-	MaxInvocations int                       `json:"max_invocations,omitempty"`
+	Services map[string]map[string]any `json:"services,omitempty"`
+	// Particle overrides the particle's id, timestamp and ttl (nil: the defaults).
+	Particle *Particle `json:"particle,omitempty"`
+	// PeerSeeds gives some peers an explicit key seed (hex); the generator sets none.
+	PeerSeeds map[string]string `json:"peer_seeds,omitempty"`
+	// MaxInvocations bounds the simulation (the oracle then reports "truncated").
+	MaxInvocations int `json:"max_invocations,omitempty"`
 }
 
 // Particle holds the particle fields a case may override (zero fields take the oracle's

@@ -67,10 +67,28 @@ func orDefault(v, d any) any {
 	return v
 }
 
-func setDefined(o *jsjson.Object, k string, v any) {
-	if v != (undefined{}) {
-		o.Set(k, v)
+// defineAll removes undefined values as JSON.stringify does: object properties are left
+// out, array elements become null.
+func defineAll(v any) any {
+	switch x := v.(type) {
+	case undefined:
+		return nil
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = defineAll(e)
+		}
+		return out
+	case *jsjson.Object:
+		out := jsjson.NewObject()
+		for _, k := range x.Keys() {
+			if e, _ := x.Get(k); e != (undefined{}) {
+				out.Set(k, defineAll(e))
+			}
+		}
+		return out
 	}
+	return v
 }
 
 func deepCopy(v any) any {
@@ -115,6 +133,7 @@ func sortKeys(v any) any {
 }
 
 // mustMatch reduces a result to what must match, in a canonical form (compare.mjs mustMatch).
+// Like the JavaScript object literals there, it keeps keys whose value is undefined.
 func mustMatch(result any, opts CompareOptions) any {
 	trace := func(t any) any {
 		cp := deepCopy(orDefault(t, nil))
@@ -136,12 +155,12 @@ func mustMatch(result any, opts CompareOptions) any {
 	if l, ok := orDefault(get(result, "invocations"), []any{}).([]any); ok {
 		for _, inv := range l {
 			o := jsjson.NewObject()
-			setDefined(o, "index", get(inv, "index"))
-			setDefined(o, "peer", get(inv, "peer"))
-			setDefined(o, "input", get(inv, "input"))
-			setDefined(o, "ret_code", get(inv, "ret_code"))
+			o.Set("index", get(inv, "index"))
+			o.Set("peer", get(inv, "peer"))
+			o.Set("input", get(inv, "input"))
+			o.Set("ret_code", get(inv, "ret_code"))
 			if !opts.LooseErrors {
-				setDefined(o, "error_message", get(inv, "error_message"))
+				o.Set("error_message", get(inv, "error_message"))
 			}
 			var pks []any
 			if l, ok := orDefault(get(inv, "next_peer_pks"), []any{}).([]any); ok {
@@ -157,7 +176,7 @@ func mustMatch(result any, opts CompareOptions) any {
 				for _, r := range l {
 					x := jsjson.NewObject()
 					for _, k := range []string{"id", "service", "function", "args", "tetraplets"} {
-						setDefined(x, k, get(r, k))
+						x.Set(k, get(r, k))
 					}
 					reqs = append(reqs, x)
 				}
@@ -192,7 +211,7 @@ func stringify(v any) string {
 	if v == (undefined{}) {
 		return "undefined"
 	}
-	return jsjson.Stringify(v)
+	return jsjson.Stringify(defineAll(v))
 }
 
 func clip(s string, n int) string {

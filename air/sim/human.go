@@ -6,28 +6,27 @@ import (
 )
 
 // HumanData decodes interpreter data into the JSON view AquaVM's to_human_readable_data
-// prints, as a jsjson value: nil for empty data, {"decode_error": message} for bytes that
-// do not decode.
+// prints (data.HumanReadable), as a jsjson value: nil for empty data and, as the oracle
+// records text that is not JSON, {"decode_error": message} for bytes that do not decode.
 func HumanData(b []byte) any {
 	if len(b) == 0 {
 		return nil
 	}
-	decodeError := func(err error) any {
+	text, err := data.HumanReadable(b)
+	if err != nil {
+		msg := err.Error()
+		if h, ok := err.(interface{ HumanMessage() string }); ok {
+			msg = h.HumanMessage()
+		}
 		o := jsjson.NewObject()
-		o.Set("decode_error", err.Error())
+		o.Set("decode_error", msg)
 		return o
-	}
-	d, err := data.Decode(b, data.DefaultLimits)
-	if err != nil {
-		return decodeError(err)
-	}
-	text, err := data.ToHumanJSON(d)
-	if err != nil {
-		return decodeError(err)
 	}
 	v, err := jsjson.Parse(text)
 	if err != nil {
-		return decodeError(err)
+		o := jsjson.NewObject()
+		o.Set("decode_error", string(text))
+		return o
 	}
 	return v
 }

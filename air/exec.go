@@ -358,6 +358,22 @@ func (e *exec) apArg(arg *ast.Value, touchTrace bool) (*agg, *execError) {
 	return newAgg(r.v, r.tets[0], pos, r.prov), nil
 }
 
+// checkGeneration rejects a generation recorded in the data that no trace could have
+// produced: every generation holds at least one value made by one state.
+func (e *exec) checkGeneration(g generation) *execError {
+	if g.isNew {
+		return nil
+	}
+	n := len(e.trace.prev.trace)
+	if g.source == fromCurrent {
+		n = len(e.trace.cur.trace)
+	}
+	if int64(g.idx) >= int64(n) {
+		return uncatchable(CodeStreamDontHaveSuchGeneration, "stream doesn't have generation with number %d, supplied to the interpreter data is corrupted", g.idx)
+	}
+	return nil
+}
+
 func genFromMet(m *metAp) generation {
 	if m == nil {
 		return generation{isNew: true}
@@ -382,7 +398,11 @@ func (e *exec) ap(a *ast.Ap) *execError {
 	if terr != nil {
 		return errTrace(a.String(), terr)
 	}
-	if err := e.streams.add(a.Result.Name, a.Result.Pos, v, genFromMet(met)); err != nil {
+	g := genFromMet(met)
+	if err := e.checkGeneration(g); err != nil {
+		return err
+	}
+	if err := e.streams.add(a.Result.Name, a.Result.Pos, v, g); err != nil {
 		return err
 	}
 	e.trace.meetApEnd()
@@ -424,7 +444,11 @@ func (e *exec) apMap(a *ast.ApMap) *execError {
 		key = k
 	}
 	kv := newAgg(kvObject(key, v.v), v.tet, v.pos, v.prov)
-	if err := e.streamMaps.add(a.Map.Name, a.Map.Pos, kv, genFromMet(met)); err != nil {
+	g := genFromMet(met)
+	if err := e.checkGeneration(g); err != nil {
+		return err
+	}
+	if err := e.streamMaps.add(a.Map.Name, a.Map.Pos, kv, g); err != nil {
 		return err
 	}
 	e.trace.meetApEnd()
@@ -1039,6 +1063,8 @@ func (e *exec) handlePrevCall(c *ast.Call, met *metCall, tet *data.Tetraplet, ar
 			if err := e.scalars.set(out.Name, val); err != nil {
 				return false, err
 			}
+		} else if err := e.checkGeneration(generation{source: met.source, idx: vr.Generation}); err != nil {
+			return false, err
 		} else if err := e.streams.add(out.Name, out.Pos, val, generation{source: met.source, idx: vr.Generation}); err != nil {
 			return false, err
 		}

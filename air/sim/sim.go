@@ -10,6 +10,7 @@
 package sim
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
@@ -299,7 +300,7 @@ func Run(c *Case, invoke InvokeFunc) (*Result, error) {
 			}
 			rec.CallRequests = append(rec.CallRequests, CallRequest{ID: r.ID, Service: r.ServiceID, Function: r.FunctionName, Args: args, Tetraplets: tets})
 		}
-		slices.SortStableFunc(rec.CallRequests, func(a, b CallRequest) int { return int(int64(a.ID) - int64(b.ID)) })
+		slices.SortStableFunc(rec.CallRequests, func(a, b CallRequest) int { return cmp.Compare(a.ID, b.ID) })
 		rec.Data = HumanData(out.Data)
 		rec.Trace = ResolvedTrace(rec.Data)
 		res.Invocations = append(res.Invocations, rec)

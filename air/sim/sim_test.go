@@ -335,43 +335,9 @@ func replay(t *testing.T, name string, exp *jsjson.Object, c *Case) InvokeFunc {
 	}
 }
 
-// withoutData drops what is derived from decoding interpreter data.
-func withoutData(v any) any {
-	o := deepCopy(v).(*jsjson.Object)
-	for _, inv := range get(o, "invocations").([]any) {
-		inv.(*jsjson.Object).Set("trace", nil)
-		inv.(*jsjson.Object).Set("data", nil)
-	}
-	for _, k := range []string{"final_trace", "final_data", "oracle"} {
-		o.Set(k, nil)
-	}
-	return o
-}
-
-// TestReplayRouting plays every corpus case back from its recorded outcomes and checks the
-// simulation's routing, inputs, answers and output fields (all but those decoded from data).
-func TestReplayRouting(t *testing.T) {
-	files, exps := corpus(t)
-	for i, f := range files {
-		name := filepath.Base(f)
-		c, err := LoadCase(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := Run(c, replay(t, name, exps[i], c))
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		got := js(t, string(res.JSON()))
-		if d, _ := firstDiff(withoutData(got), withoutData(exps[i]), "$"); d != "" {
-			t.Errorf("%s: %s", name, d)
-		}
-	}
-}
-
-// TestReplayFull is TestReplayRouting with every field compared, data included, by the
-// rules of compare.mjs --strict-cids --strict-data, and the output compared byte for byte
-// but for the oracle field. It needs the data codec (data.Decode, data.ToHumanJSON).
+// TestReplayFull plays every corpus case back from its recorded outcomes: replay checks the
+// inputs the simulation hands each invocation, and the result must match the recording by
+// compare.mjs --strict-cids --strict-data and, but for the oracle field, byte for byte.
 func TestReplayFull(t *testing.T) {
 	files, exps := corpus(t)
 	for i, f := range files {

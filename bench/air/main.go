@@ -57,15 +57,15 @@ type avmOracle struct {
 
 // avmCodec is the AVM's cost of reading and writing a scenario's current data.
 type avmCodec struct {
-	Bytes      int     `json:"bytes"`
-	OutBytes   int     `json:"out_bytes"`
-	BadEmptyMs float64 `json:"bad_empty_ms"`
-	BadPrevMs  float64 `json:"bad_prev_ms"`
-	ReplayMs   float64 `json:"replay_ms"`
-	CopyMs     float64 `json:"copy_ms"`
-	DecodeMs   float64 `json:"decode_ms"`
-	EncodeMs   float64 `json:"encode_ms"`
-	MemBytes   uint64  `json:"mem_bytes"`
+	Bytes      int      `json:"bytes"`
+	OutBytes   int      `json:"out_bytes"`
+	BadEmptyMs float64  `json:"bad_empty_ms"`
+	BadPrevMs  float64  `json:"bad_prev_ms"`
+	ReplayMs   float64  `json:"replay_ms"`
+	CopyMs     float64  `json:"copy_ms"`
+	DecodeMs   *float64 `json:"decode_ms"` // nil when the difference of timings was not positive
+	EncodeMs   *float64 `json:"encode_ms"`
+	MemBytes   uint64   `json:"mem_bytes"`
 }
 
 // avmResult is one line of avm.mjs's output.
@@ -303,18 +303,25 @@ func report(w io.Writer, results []*result, avmOnly bool) {
 			continue
 		}
 		mb := float64(ac.Bytes) / 1e6
-		avmDec, avmEnc := mb/(ac.DecodeMs/1e3), mb/(ac.EncodeMs/1e3)
+		avmDec, avmEnc := rate(mb, ac.DecodeMs), rate(mb, ac.EncodeMs)
 		if r.Codec == nil || r.Codec.Err != "" {
-			fmt.Fprintf(tw, "%s\t%.2f\t\t\t\t\t\t\t%.0f\t%.0f\t\t\t\n", r.Name, mb, avmDec, avmEnc)
+			fmt.Fprintf(tw, "%s\t%.2f\t\t\t\t\t\t\t%s\t%s\t\t\t\n", r.Name, mb, avmDec, avmEnc)
 			continue
 		}
 		c := r.Codec
-		dec, enc := mb/(ms(c.Decode.Median)/1e3), mb/(ms(c.Encode.Median)/1e3)
-		xd, xe := ac.DecodeMs/ms(c.Decode.Median), ac.EncodeMs/ms(c.Encode.Median)
-		minDec, minEnc = math.Min(minDec, xd), math.Min(minEnc, xe)
+		cd, ce := ms(c.Decode.Median), ms(c.Encode.Median)
+		xd, xe := "n/a", "n/a"
+		if ac.DecodeMs != nil {
+			x := *ac.DecodeMs / cd
+			xd, minDec = fmt.Sprintf("%.2f", x), math.Min(minDec, x)
+		}
+		if ac.EncodeMs != nil {
+			x := *ac.EncodeMs / ce
+			xe, minEnc = fmt.Sprintf("%.2f", x), math.Min(minEnc, x)
+		}
 		nCodec++
-		fmt.Fprintf(tw, "%s\t%.2f\t%.0f\t%.0f\t%.1f\t%.0f\t%.0f\t%.1f\t%.0f\t%.0f\t%.2f\t%.2f\t\n", r.Name, mb,
-			dec, c.DecodeAllocs, c.DecodeBytes/1e6, enc, c.EncodeAllocs, c.EncodeBytes/1e6, avmDec, avmEnc, xd, xe)
+		fmt.Fprintf(tw, "%s\t%.2f\t%s\t%.0f\t%.1f\t%s\t%.0f\t%.1f\t%s\t%s\t%s\t%s\t\n", r.Name, mb,
+			rate(mb, &cd), c.DecodeAllocs, c.DecodeBytes/1e6, rate(mb, &ce), c.EncodeAllocs, c.EncodeBytes/1e6, avmDec, avmEnc, xd, xe)
 	}
 	tw.Flush()
 
@@ -336,6 +343,14 @@ func report(w io.Writer, results []*result, avmOnly bool) {
 	fmt.Fprintf(w, "air-codec-bench: scenarios=%d min-decode-speedup=%s min-encode-speedup=%s\n", nCodec, num(minDec), num(minEnc))
 	fmt.Fprintf(w, "air-bench: scenarios=%d min-speedup-direct=%s min-speedup-oracle=%s max-mem-ratio=%.3f\n",
 		len(results), num(minDirect), num(minOracle), maxMem)
+}
+
+// rate is a throughput in MB/s, "n/a" without a time.
+func rate(mb float64, msec *float64) string {
+	if msec == nil || *msec <= 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.0f", mb/(*msec/1e3))
 }
 
 func num(x float64) string {

@@ -152,7 +152,7 @@ func (s *cidState) value(c string) (value.Value, *execError) {
 	if !ok {
 		return nil, errValueForCidNotFound("value", c)
 	}
-	v, err := value.Parse([]byte(raw))
+	v, err := value.ParseString(raw)
 	if err != nil {
 		return nil, uncatchable(CodeCidError, "failed to calculate value's CID")
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unsafe"
 
 	"github.com/cascadep2p/cascade/air/cid"
 	"github.com/cascadep2p/cascade/air/data"
@@ -22,7 +23,7 @@ func decodeErr(err error) *prepError {
 // parseData decodes prev and current data in AquaVM's order: both envelopes, the version
 // of the current data, then both archives.
 func parseData(prevRaw, curRaw []byte) (*data.Data, *data.Data, *prepError) {
-	lim := data.Limits{}
+	lim := data.Limits{Alias: true}
 	pe, err := data.ParseEnvelope(prevRaw, lim)
 	if err != nil {
 		return nil, nil, decodeErr(err)
@@ -72,7 +73,7 @@ func verifyCidInfo(ci *data.CidInfo) *prepError {
 		tCR  = "air_interpreter_data::executed_state::CanonResultCidAggregate"
 	)
 	for _, c := range sortedKeys(ci.ValueStore) {
-		if p := check(tRaw, c, []byte(ci.ValueStore[c])); p != nil {
+		if p := check(tRaw, c, stringBytes(ci.ValueStore[c])); p != nil {
 			return p
 		}
 	}
@@ -290,3 +291,6 @@ func isMultiSubset(larger, smaller []string) bool {
 	}
 	return true
 }
+
+// stringBytes views a string's bytes without copying; the result must not be modified.
+func stringBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Limits bounds what decoding accepts; a zero field means "no limit". Decoding never
@@ -18,6 +19,9 @@ type Limits struct {
 	// MaxEntries is the largest accepted number of entries of any one store, of the
 	// signature store, and of any nested list (fold lore, generations, canon values).
 	MaxEntries int
+	// Alias makes the decoded strings share the input's memory instead of copying it.
+	// The caller must then leave the input unmodified for as long as the Data is used.
+	Alias bool
 }
 
 func limitErr(format string, args ...any) *DecodeError {
@@ -119,7 +123,12 @@ func DecodeArchive(inner []byte, lim Limits) (*Data, error) {
 	if lim.MaxBytes > 0 && len(inner) > lim.MaxBytes {
 		return nil, limitErr("archive is %d bytes, limit is %d", len(inner), lim.MaxBytes)
 	}
-	r := &reader{b: inner, s: string(inner), lim: lim}
+	r := &reader{b: inner, lim: lim}
+	if lim.Alias {
+		r.s = unsafe.String(unsafe.SliceData(inner), len(inner))
+	} else {
+		r.s = string(inner)
+	}
 	root := len(inner) - rootSize
 	if root < 0 {
 		return nil, archiveErr("archive of %d bytes is shorter than the %d-byte root", len(inner), rootSize)

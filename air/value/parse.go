@@ -1,9 +1,11 @@
 package value
 
 import (
+	"encoding/binary"
 	"math"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // SyntaxError is a JSON parse error, worded and positioned as serde_json reports
@@ -55,7 +57,16 @@ const maxDepth = 128
 // float computed with serde_json's (not always correctly rounded) algorithm. Errors
 // are *SyntaxError values carrying serde_json's message and position.
 func Parse(text []byte) (Value, error) {
-	p := parser{data: text, src: string(text), depth: maxDepth}
+	return parse(text, string(text))
+}
+
+// ParseString is Parse for a string; the strings of the result share its memory.
+func ParseString(text string) (Value, error) {
+	return parse(unsafe.Slice(unsafe.StringData(text), len(text)), text)
+}
+
+func parse(text []byte, src string) (Value, error) {
+	p := parser{data: text, src: src, depth: maxDepth}
 	v, err := p.parseValue()
 	if err != nil {
 		return nil, err
@@ -303,6 +314,7 @@ func (p *parser) parseStr() (string, error) {
 	var scratch []byte
 	start := p.i
 	for {
+		p.i = skipPlain(p.data, p.i)
 		for p.i < len(p.data) && !needsEscape[p.data[p.i]] {
 			p.i++
 		}
@@ -655,4 +667,23 @@ func (p *parser) f64FromParts(positive bool, sig uint64, exp int32) (float64, er
 		f = -f
 	}
 	return f, nil
+}
+
+// skipPlain returns the first position at or after i of a word of eight bytes that may
+// hold a quote, a backslash or a control character; the caller finishes byte by byte.
+func skipPlain(b []byte, i int) int {
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+	)
+	for i+8 <= len(b) {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q := x ^ (ones * '"')
+		bs := x ^ (ones * '\\')
+		if ((q-ones)&^q|(bs-ones)&^bs|(x-ones*0x20)&^x)&highs != 0 {
+			return i
+		}
+		i += 8
+	}
+	return i
 }

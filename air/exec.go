@@ -63,6 +63,8 @@ type exec struct {
 	cids  *cidState
 	myCID []string
 	trace *traceHandler
+
+	litTet *data.Tetraplet
 }
 
 func (e *exec) incomplete() { e.complete = false }
@@ -355,7 +357,7 @@ func (e *exec) apArg(arg *ast.Value, touchTrace bool) (*agg, *execError) {
 	if err != nil {
 		return nil, err
 	}
-	return newAgg(r.v, r.tets[0], pos, r.prov), nil
+	return newAgg(r.v, r.first(), pos, r.prov), nil
 }
 
 // checkGeneration rejects a generation recorded in the data that no trace could have
@@ -609,7 +611,7 @@ func (e *exec) fail(f *ast.Fail) *execError {
 		if err := checkErrorObject(r.v); err != nil {
 			return err
 		}
-		return e.failWith(r.v, r.tets[0], r.prov)
+		return e.failWith(r.v, r.first(), r.prov)
 	case ast.FailLastError:
 		le := e.lastErr.e
 		if err := checkErrorObject(le.obj); err != nil {
@@ -915,22 +917,35 @@ func (e *exec) checkOutput(out *ast.Value) *execError {
 	return nil
 }
 
-// collectArgs resolves the call arguments; tets is filled when wantTets.
-func (e *exec) collectArgs(c *ast.Call, wantTets bool) ([]value.Value, [][]*data.Tetraplet, *execError) {
+// collectArgs resolves the call arguments and their tetraplets.
+func (e *exec) collectArgs(c *ast.Call) ([]value.Value, [][]data.Tetraplet, *execError) {
 	args := make([]value.Value, len(c.Args))
-	var tets [][]*data.Tetraplet
-	if wantTets {
-		tets = make([][]*data.Tetraplet, len(c.Args))
-	}
+	rs := make([]resolved, len(c.Args))
+	n := 0
 	for i := range c.Args {
 		r, err := e.resolve(&c.Args[i])
 		if err != nil {
 			return nil, nil, err
 		}
-		args[i] = r.v
-		if wantTets {
-			tets[i] = r.tets
+		args[i], rs[i] = r.v, r
+		if r.many != nil {
+			n += len(r.many)
+		} else {
+			n++
 		}
+	}
+	flat := make([]data.Tetraplet, 0, n)
+	tets := make([][]data.Tetraplet, len(rs))
+	for i := range rs {
+		start := len(flat)
+		if rs[i].many != nil {
+			for _, t := range rs[i].many {
+				flat = append(flat, *t)
+			}
+		} else {
+			flat = append(flat, *rs[i].tet)
+		}
+		tets[i] = flat[start:len(flat):len(flat)]
 	}
 	return args, tets, nil
 }
@@ -946,7 +961,9 @@ func verifyCall(argHash string, tet *data.Tetraplet, agg *data.ServiceResultAgg,
 }
 
 func (e *exec) callExecute(c *ast.Call, tet *data.Tetraplet) *execError {
-	args, _, err := e.collectArgs(c, false)
+	// Resolution has no side effects, so the arguments resolved for the hash also serve
+	// the call request (AquaVM resolves them twice).
+	args, tets, err := e.collectArgs(c)
 	argsReady := true
 	if err != nil {
 		if !err.joinable {
@@ -976,23 +993,15 @@ func (e *exec) callExecute(c *ast.Call, tet *data.Tetraplet) *execError {
 		e.trace.meetCallEnd(data.CallResult{Kind: data.CallSentBy, SenderPeer: e.params.CurrentPeerID})
 		return nil
 	}
-	args, tets, err := e.collectArgs(c, true)
-	if err != nil {
-		if err.joinable && prevState != nil {
+	if !argsReady {
+		if prevState != nil {
 			e.trace.meetCallEnd(*prevState)
 		}
 		return err
 	}
 	e.lcid++
 	id := e.lcid
-	flat := make([][]data.Tetraplet, len(tets))
-	for i, ts := range tets {
-		flat[i] = make([]data.Tetraplet, len(ts))
-		for j, t := range ts {
-			flat[i][j] = *t
-		}
-	}
-	e.callRequests = append(e.callRequests, CallRequest{ID: id, ServiceID: tet.ServiceID, FunctionName: tet.FunctionName, Arguments: args, Tetraplets: flat})
+	e.callRequests = append(e.callRequests, CallRequest{ID: id, ServiceID: tet.ServiceID, FunctionName: tet.FunctionName, Arguments: args, Tetraplets: tets})
 	e.incomplete()
 	e.trace.meetCallEnd(data.CallResult{Kind: data.CallSentBy, SenderPeer: e.params.CurrentPeerID, CallID: id, WithCallID: true})
 	return nil

@@ -62,6 +62,9 @@ type arrayIter struct {
 	pos    uint32
 	prov   provenance
 	cursor int
+	// the element tetraplet of cachedAt, built once per element
+	cached   *data.Tetraplet
+	cachedAt int
 }
 
 func (it *arrayIter) next() bool {
@@ -81,9 +84,12 @@ func (it *arrayIter) prev() bool {
 }
 
 func (it *arrayIter) peek() iterItem {
-	t := *it.tet
-	t.Lens += ".$.[" + itoa(it.cursor) + "]"
-	return iterItem{v: it.arr[it.cursor], tet: &t, pos: it.pos, prov: it.prov}
+	if it.cached == nil || it.cachedAt != it.cursor {
+		t := *it.tet
+		t.Lens += ".$.[" + itoa(it.cursor) + "]"
+		it.cached, it.cachedAt = &t, it.cursor
+	}
+	return iterItem{v: it.arr[it.cursor], tet: it.cached, pos: it.pos, prov: it.prov}
 }
 
 func (it *arrayIter) length() int { return len(it.arr) }
@@ -155,18 +161,26 @@ func (e *exec) canonMap(name string) (*canonMap, *execError) {
 	return v, nil
 }
 
-func (e *exec) literalTet() *data.Tetraplet { return &data.Tetraplet{PeerPK: e.params.InitPeerID} }
+// literalTet is the tetraplet of literals; it is shared, like every tetraplet, and never
+// modified in place.
+func (e *exec) literalTet() *data.Tetraplet {
+	if e.litTet == nil {
+		e.litTet = &data.Tetraplet{PeerPK: e.params.InitPeerID}
+	}
+	return e.litTet
+}
 
 // resolved is a resolved operand: its value, one tetraplet per element (one for anything
 // but a whole canon stream) and provenance.
 type resolved struct {
 	v    value.Value
-	tets []*data.Tetraplet
+	tet  *data.Tetraplet   // the tetraplet, unless many is set
+	many []*data.Tetraplet // a whole canon stream: its elements' tetraplets
 	prov provenance
 }
 
 func (e *exec) constant(v value.Value) resolved {
-	return resolved{v: v, tets: []*data.Tetraplet{e.literalTet()}, prov: literalProvenance}
+	return resolved{v: v, tet: e.literalTet(), prov: literalProvenance}
 }
 
 // resolve evaluates an operand as AquaVM's Resolvable does.
@@ -199,13 +213,13 @@ func (e *exec) resolve(v *ast.Value) (resolved, *execError) {
 		}
 		it := ref.item()
 		if v.Lambda == nil {
-			return resolved{v: it.v, tets: []*data.Tetraplet{it.tet}, prov: it.prov}, nil
+			return resolved{v: it.v, tet: it.tet, prov: it.prov}, nil
 		}
 		sel, err := e.selectFromScalar(it.v, v.Lambda)
 		if err != nil {
 			return resolved{}, err
 		}
-		return resolved{v: sel, tets: []*data.Tetraplet{withLambda(it.tet, v.Lambda)}, prov: it.prov}, nil
+		return resolved{v: sel, tet: withLambda(it.tet, v.Lambda), prov: it.prov}, nil
 	case ast.KindCanonStream:
 		c, err := e.canon(v.Name)
 		if err != nil {
@@ -216,13 +230,13 @@ func (e *exec) resolve(v *ast.Value) (resolved, *execError) {
 			for i, x := range c.values {
 				tets[i] = x.tet
 			}
-			return resolved{v: c.asValue(), tets: tets, prov: provenance{kind: data.ProvenanceCanon, cid: c.cid}}, nil
+			return resolved{v: c.asValue(), many: tets, prov: provenance{kind: data.ProvenanceCanon, cid: c.cid}}, nil
 		}
 		val, tet, prov, err := e.canonLambda(c, v.Lambda)
 		if err != nil {
 			return resolved{}, err
 		}
-		return resolved{v: val, tets: []*data.Tetraplet{tet}, prov: prov}, nil
+		return resolved{v: val, tet: tet, prov: prov}, nil
 	case ast.KindCanonStreamMap:
 		m, err := e.canonMap(v.Name)
 		if err != nil {
@@ -234,13 +248,13 @@ func (e *exec) resolve(v *ast.Value) (resolved, *execError) {
 			for i, x := range m.values {
 				tets[i] = x.tet
 			}
-			return resolved{v: m.asValue(), tets: tets, prov: root}, nil
+			return resolved{v: m.asValue(), many: tets, prov: root}, nil
 		}
 		val, tet, err := e.canonMapLambda(m, v.Lambda)
 		if err != nil {
 			return resolved{}, err
 		}
-		return resolved{v: val, tets: []*data.Tetraplet{tet}, prov: root}, nil
+		return resolved{v: val, tet: tet, prov: root}, nil
 	}
 	return resolved{}, uncatchable(CodeTraceError, "unexpected operand kind")
 }
@@ -257,7 +271,7 @@ func (e *exec) resolveError(ie *instrError, l *ast.Lambda) (resolved, *execError
 	if tet == nil {
 		tet = e.literalTet()
 	}
-	return resolved{v: v, tets: []*data.Tetraplet{tet}, prov: ie.prov}, nil
+	return resolved{v: v, tet: tet, prov: ie.prov}, nil
 }
 
 // withLambda extends a tetraplet with a lambda as AquaVM's populate_tetraplet_with_lambda.
@@ -460,4 +474,15 @@ func itoa(i int) string {
 		i /= 10
 	}
 	return string(b[n:])
+}
+
+// first returns the operand's (first) tetraplet.
+func (r *resolved) first() *data.Tetraplet {
+	if r.many != nil {
+		if len(r.many) == 0 {
+			return &data.Tetraplet{}
+		}
+		return r.many[0]
+	}
+	return r.tet
 }

@@ -8,9 +8,10 @@ import (
 
 // cidState holds the five content-addressed stores of a run: prev ∪ current ∪ new.
 type cidState struct {
-	info   data.CidInfo
-	parsed map[string]value.Value // cache of parsed value-store texts
-	buf    []byte
+	info    data.CidInfo
+	parsed  map[string]value.Value    // cache of parsed value-store texts
+	tetCIDs map[data.Tetraplet]string // cache of tetraplet CIDs
+	buf     []byte
 }
 
 func newCidState(prev, cur *data.CidInfo) *cidState {
@@ -33,7 +34,7 @@ func newCidState(prev, cur *data.CidInfo) *cidState {
 		}
 	}
 	merge()
-	return &cidState{info: info, parsed: map[string]value.Value{}}
+	return &cidState{info: info, parsed: map[string]value.Value{}, tetCIDs: map[data.Tetraplet]string{}}
 }
 
 // trackValue stores a value in the value store and returns its CID.
@@ -105,8 +106,12 @@ func canonResultJSON(b []byte, r *data.CanonResultAgg) []byte {
 }
 
 func (s *cidState) trackTetraplet(t *data.Tetraplet) string {
+	if c, ok := s.tetCIDs[*t]; ok {
+		return c
+	}
 	s.buf = tetrapletJSON(s.buf[:0], t)
 	c := cid.FromBytes(s.buf)
+	s.tetCIDs[*t] = c
 	if _, ok := s.info.TetrapletStore[c]; !ok {
 		s.info.TetrapletStore[c] = *t
 	}
@@ -116,17 +121,27 @@ func (s *cidState) trackTetraplet(t *data.Tetraplet) string {
 // trackServiceResult stores a service result (value, tetraplet, aggregate) and returns the
 // aggregate's CID.
 func (s *cidState) trackServiceResult(v value.Value, t *data.Tetraplet, argHash string) string {
+	c, _ := s.trackServiceResultValue(v, t, argHash)
+	return c
+}
+
+// trackServiceResultValue is trackServiceResult also returning the value's CID.
+func (s *cidState) trackServiceResultValue(v value.Value, t *data.Tetraplet, argHash string) (string, string) {
 	a := data.ServiceResultAgg{ValueCID: s.trackValue(v), ArgumentHash: argHash, TetrapletCID: s.trackTetraplet(t)}
 	s.buf = serviceResultJSON(s.buf[:0], &a)
 	c := cid.FromBytes(s.buf)
 	if _, ok := s.info.ServiceResultStore[c]; !ok {
 		s.info.ServiceResultStore[c] = a
 	}
-	return c
+	return c, a.ValueCID
 }
 
 func (s *cidState) trackCanonElement(v *agg) string {
-	e := data.CanonElement{Value: s.trackValue(v.v), Tetraplet: s.trackTetraplet(v.tet), Provenance: data.Provenance{Kind: v.prov.kind, CID: v.prov.cid}}
+	vc := v.vcid
+	if vc == "" {
+		vc = s.trackValue(v.v)
+	}
+	e := data.CanonElement{Value: vc, Tetraplet: s.trackTetraplet(v.tet), Provenance: data.Provenance{Kind: v.prov.kind, CID: v.prov.cid}}
 	s.buf = canonElementJSON(s.buf[:0], &e)
 	c := cid.FromBytes(s.buf)
 	if _, ok := s.info.CanonElementStore[c]; !ok {
@@ -206,5 +221,8 @@ func (s *cidState) canonElement(c string) (*agg, *execError) {
 	if err != nil {
 		return nil, err
 	}
+	// The value's CID is not reused: re-serializing a parsed float may not give the
+	// stored text back (serde_json's parser is not correctly rounded), and AquaVM
+	// hashes the re-serialized value.
 	return newAgg(v, t, 0, provenance{kind: e.Provenance.Kind, cid: e.Provenance.CID}), nil
 }

@@ -1141,8 +1141,8 @@ func (e *exec) applyServiceResult(c *ast.Call, tet *data.Tetraplet, argHash stri
 	var st data.CallResult
 	switch out.Kind {
 	case ast.KindScalar, ast.KindStream:
-		sc := e.cids.trackServiceResult(v, tet, argHash)
-		val := &agg{v: v, tet: tet, pos: pos, prov: provenance{kind: data.ProvenanceServiceResult, cid: sc}}
+		sc, vc := e.cids.trackServiceResultValue(v, tet, argHash)
+		val := &agg{v: v, tet: tet, pos: pos, prov: provenance{kind: data.ProvenanceServiceResult, cid: sc}, vcid: vc}
 		if out.Kind == ast.KindScalar {
 			if err := e.scalars.set(out.Name, val); err != nil {
 				return err

@@ -26,6 +26,7 @@ type agg struct {
 	tet  *data.Tetraplet
 	pos  uint32
 	prov provenance
+	vcid string // CID of v when this run computed it from v itself, else ""
 }
 
 // newAgg builds a value aggregate the way AquaVM's ValueAggregate::new does: literals keep
@@ -230,7 +231,7 @@ func (ss *streams) compactify(t *traceHandler) *execError {
 // sparse is AquaVM's values sparse matrix: scalar bindings stacked per fold depth.
 type sparse[T any] struct {
 	cells   map[string][]sparseCell[T]
-	allowed map[int]bool
+	allowed []bool // allowed[d]: values set at fold depth d are visible
 	depth   int
 }
 
@@ -240,7 +241,7 @@ type sparseCell[T any] struct {
 }
 
 func newSparse[T any]() sparse[T] {
-	return sparse[T]{cells: map[string][]sparseCell[T]{}, allowed: map[int]bool{0: true}}
+	return sparse[T]{cells: map[string][]sparseCell[T]{}, allowed: []bool{true}}
 }
 
 func (m *sparse[T]) couldBeSet(name string) bool {
@@ -277,32 +278,39 @@ func (m *sparse[T]) get(name string) (*T, bool) {
 		return nil, false
 	}
 	last := cs[len(cs)-1]
-	if !m.allowed[last.depth] {
+	if last.depth >= len(m.allowed) || !m.allowed[last.depth] {
 		return nil, false
 	}
 	return last.value, true
 }
 
+func (m *sparse[T]) allow(d int, ok bool) {
+	for len(m.allowed) <= d {
+		m.allowed = append(m.allowed, false)
+	}
+	m.allowed[d] = ok
+}
+
 func (m *sparse[T]) foldStart() {
 	m.depth++
-	m.allowed[m.depth] = true
+	m.allow(m.depth, true)
 }
 
 func (m *sparse[T]) nextBefore() {
-	delete(m.allowed, m.depth)
+	m.allow(m.depth, false)
 	m.depth++
-	m.allowed[m.depth] = true
+	m.allow(m.depth, true)
 }
 
 func (m *sparse[T]) nextAfter() {
-	delete(m.allowed, m.depth)
+	m.allow(m.depth, false)
 	m.depth--
-	m.allowed[m.depth] = true
+	m.allow(m.depth, true)
 	m.cleanup()
 }
 
 func (m *sparse[T]) foldEnd() {
-	delete(m.allowed, m.depth)
+	m.allow(m.depth, false)
 	m.depth--
 	m.cleanup()
 }

@@ -1,0 +1,403 @@
+// Package parser parses AIR scripts into the syntax tree of package ast, accepting and
+// rejecting exactly what AquaVM 0.62 accepts and rejects, and failing with exactly the
+// message AquaVM returns (ret_code 1, "air can't be parsed: ...").
+//
+// Like AquaVM, it runs an LALR(1) automaton of AquaVM's grammar with LALRPOP's error
+// recovery (so several syntax errors can be reported at once), then AquaVM's static
+// checks (undefined variables, misplaced next, fail with code 0, ...), and renders the
+// errors the way the codespan-reporting crate does.
+package parser
+
+import (
+	"math"
+	"strings"
+
+	"github.com/cascadep2p/cascade/air/ast"
+)
+
+// ErrorPrefix starts the message of every parse error; AquaVM adds it when it reports
+// a script that does not parse (PreparationError::AIRParseError).
+const ErrorPrefix = "air can't be parsed:\n"
+
+// MaxNesting is the deepest nesting of parentheses Parse accepts; deeper scripts fail
+// with a parse error. AquaVM has no such limit, but its interpreter cannot run such
+// scripts either, and the limit keeps recursive walks over the tree safe.
+const MaxNesting = 10000
+
+// Label is one error found in a script: a byte range and a message.
+type Label struct {
+	// Start and End delimit the offending text (byte offsets, End exclusive).
+	Start, End ast.Pos
+	// Message is AquaVM's description of the error.
+	Message string
+}
+
+// Error is a parse failure. Its Error text is AquaVM's complete error message.
+type Error struct {
+	// Labels are the errors in the order AquaVM reports them.
+	Labels []Label
+	msg    string
+}
+
+// Error returns the message AquaVM returns for the script: ErrorPrefix followed by the
+// source-annotated report.
+func (e *Error) Error() string { return e.msg }
+
+func newError(script string, labels []label) *Error {
+	e := &Error{msg: ErrorPrefix + renderReport(script, labels)}
+	for _, l := range labels {
+		e.Labels = append(e.Labels, Label{Start: ast.Pos(l.start), End: ast.Pos(l.end), Message: l.msg})
+	}
+	return e
+}
+
+// Parse parses and validates an AIR script. On failure the error is an *Error.
+func Parse(script string) (ast.Instruction, error) {
+	if in, err, ok := parseFast(script); ok {
+		return in, err
+	}
+	// The script has a syntax error: parse it again the way AquaVM does, to report
+	// the same errors.
+	in, err, _ := parseLR(script)
+	return in, err
+}
+
+// parseFast parses a script with the recursive-descent parser; ok is false when the
+// script has a syntax error.
+func parseFast(script string) (ast.Instruction, error, bool) {
+	d := newAirDriver(script)
+	f := fastParser{d: d}
+	in, ok := f.parseScript()
+	if !ok {
+		return nil, nil, false
+	}
+	if errs := d.val.finalize(); len(errs) > 0 {
+		return nil, newError(script, errs), true
+	}
+	return in, nil, true
+}
+
+// parseLR parses a script with the LR automaton and LALRPOP's error recovery;
+// syntaxOK tells that there was no syntax or lexer error.
+func parseLR(script string) (in ast.Instruction, err error, syntaxOK bool) {
+	loadTables()
+	d := newAirDriver(script)
+	p := &lrParser[airSym, *airDriver]{tab: airTables, drv: d}
+	p.states = make([]int16, 0, 64)
+	p.syms = make([]symTriple[airSym], 0, 64)
+	p.run()
+	if p.err != nil {
+		return nil, newError(script, []label{airErrorLabel(p.err)}), false
+	}
+	syntaxOK = len(d.errors) == 0
+	errs := append(d.errors, d.val.finalize()...)
+	if len(errs) > 0 {
+		return nil, newError(script, errs), syntaxOK
+	}
+	return p.val.instr, nil, true
+}
+
+// airSym is the value of an AIR grammar symbol. It is small and pointer-free, because
+// the parser copies symbols around a lot: a value symbol (a token, or a nonterminal
+// standing for one) keeps what is needed to build its ast.Value from the script text,
+// and other symbols refer to tables of the driver.
+type airSym struct {
+	num   int64           // I64: the number; F64: its bits
+	instr ast.Instruction // Instr, and the call / fail of Triplet / FailBody
+	ref   int32           // lambda (value symbols) or argument list index
+	name  int32           // variables: length of the name (the text before the lambda)
+	term  int8            // value symbols: the token's terminal, or termEmptyArray
+}
+
+// termEmptyArray marks the value symbol of "[" "]".
+const termEmptyArray = -1
+
+// slab hands out pointers to elements of chunks it allocates, so that a tree of
+// thousands of nodes costs a few dozen allocations instead of thousands.
+type slab[T any] struct{ buf []T }
+
+func (s *slab[T]) alloc() *T {
+	if len(s.buf) == cap(s.buf) {
+		s.buf = make([]T, 0, min(max(2*cap(s.buf), 8), 512))
+	}
+	s.buf = s.buf[:len(s.buf)+1]
+	return &s.buf[len(s.buf)-1]
+}
+
+// nodes allocates the tree's nodes.
+type nodes struct {
+	calls     slab[ast.Call]
+	aps       slab[ast.Ap]
+	seqs      slab[ast.Seq]
+	pars      slab[ast.Par]
+	xors      slab[ast.Xor]
+	folds     slab[ast.Fold]
+	nexts     slab[ast.Next]
+	news      slab[ast.New]
+	matches   slab[ast.Match]
+	mismatchs slab[ast.Mismatch]
+	fails     slab[ast.Fail]
+	canons    slab[ast.Canon]
+}
+
+type airDriver struct {
+	nodes
+	src    string
+	lex    lexer
+	val    *validator
+	args   [][]ast.Value // argument lists under construction (a stack)
+	errors []label
+}
+
+func newAirDriver(script string) *airDriver {
+	return &airDriver{src: script, lex: lexer{src: script, maxDepth: MaxNesting}, val: newValidator()}
+}
+
+func (d *airDriver) next(tok *lrToken[airSym]) (bool, error) { return d.lex.next(tok) }
+
+func (d *airDriver) errorSymbol(rec *errorRecovery[airSym]) airSym {
+	// LALRPOP pushes the error when it reduces Instr = error, which always happens
+	// right after the recovery.
+	d.errors = append(d.errors, airErrorLabel(&rec.err))
+	return airSym{}
+}
+
+// value builds the ast.Value of a value symbol.
+func (d *airDriver) value(s symTriple[airSym]) ast.Value {
+	v := ast.Value{Pos: ast.Pos(s.start)}
+	switch s.v.term {
+	case termEmptyArray:
+		v.Kind = ast.KindEmptyArray
+	case tLiteral:
+		v.Kind = ast.KindLiteral
+		v.Str = d.src[s.start+1 : s.end-1]
+	case tI64:
+		v.Kind = ast.KindInt
+		v.Int = s.v.num
+	case tF64:
+		v.Kind = ast.KindFloat
+		v.Float = math.Float64frombits(uint64(s.v.num))
+	case tBoolean:
+		v.Kind = ast.KindBool
+		v.Bool = d.src[s.start] == 't'
+	case tInitPeerID:
+		v.Kind = ast.KindInitPeerID
+	case tTimestamp:
+		v.Kind = ast.KindTimestamp
+	case tTTL:
+		v.Kind = ast.KindTTL
+	case tError, tErrorWithLambda:
+		v.Kind = ast.KindError
+	case tLastError, tLastErrorWithLambda:
+		v.Kind = ast.KindLastError
+	case tScalar, tScalarWithLambda:
+		v.Kind = ast.KindScalar
+	case tStream:
+		v.Kind = ast.KindStream
+	case tStreamMap:
+		v.Kind = ast.KindStreamMap
+	case tCanonStream, tCanonStreamWithLambda:
+		v.Kind = ast.KindCanonStream
+	case tCanonStreamMap, tCanonStreamMapWithLambda:
+		v.Kind = ast.KindCanonStreamMap
+	}
+	switch s.v.term {
+	case tErrorWithLambda, tLastErrorWithLambda:
+		v.Lambda = d.lex.lambdas[s.v.ref]
+	case tScalarWithLambda, tCanonStreamWithLambda, tCanonStreamMapWithLambda:
+		v.Lambda = d.lex.lambdas[s.v.ref]
+		fallthrough
+	case tScalar, tStream, tStreamMap, tCanonStream, tCanonStreamMap:
+		v.Name = d.src[s.start : s.start+s.v.name]
+	}
+	return v
+}
+
+// name returns the name of a variable symbol.
+func (d *airDriver) name(s symTriple[airSym]) string {
+	return d.src[s.start : s.start+s.v.name]
+}
+
+func (d *airDriver) addInstr(in ast.Instruction) airSym { return airSym{instr: in} }
+
+func (d *airDriver) fail(f ast.Fail) *ast.Fail {
+	p := d.fails.alloc()
+	*p = f
+	return p
+}
+
+func expectedText(terms []int) string {
+	if len(terms) == 0 {
+		return "<nothing>"
+	}
+	var b strings.Builder
+	for i, t := range terms {
+		if i > 0 {
+			b.WriteString(" or ")
+		}
+		b.WriteString(airTerminalNames[t])
+	}
+	return b.String()
+}
+
+func airErrorLabel(e *parseError[airSym]) label {
+	switch e.kind {
+	case errUnrecognizedToken:
+		return label{int(e.tok.sym.start), int(e.tok.sym.end), "expected " + expectedText(e.expected)}
+	case errUnrecognizedEOF:
+		return label{e.loc, e.loc + 1, "expected " + expectedText(e.expected)}
+	case errExtraToken:
+		return label{int(e.tok.sym.start), int(e.tok.sym.end), "extra token"}
+	}
+	if le, ok := e.user.(*lexError); ok {
+		return label{le.start, le.end, le.msg}
+	}
+	return label{0, 0, e.user.Error()}
+}
+
+// errorInstr stands for Instr = error in the tree under construction.
+var errorInstr ast.Instruction
+
+func (d *airDriver) reduce(prod int, rhs []symTriple[airSym]) airSym {
+	return d.action(airTables.prodAct[prod], rhs)
+}
+
+// action runs semantic action act over the right-hand side of its production.
+func (d *airDriver) action(act int, rhs []symTriple[airSym]) airSym {
+	switch act {
+	case aPass, aNumberInt:
+		return rhs[0].v
+	case aEmptyArray:
+		return airSym{term: termEmptyArray}
+	case aArgsEmpty:
+		d.args = append(d.args, nil)
+		return airSym{ref: int32(len(d.args) - 1)}
+	case aArgsList:
+		return rhs[1].v
+	case aArgFirst:
+		args := make([]ast.Value, 1, 4)
+		args[0] = d.value(rhs[0])
+		d.args = append(d.args, args)
+		return airSym{ref: int32(len(d.args) - 1)}
+	case aArgNext:
+		ref := rhs[0].v.ref
+		d.args[ref] = append(d.args[ref], d.value(rhs[1]))
+		return rhs[0].v
+	case aTriplet:
+		c := d.calls.alloc()
+		c.Peer, c.Service, c.Function = d.value(rhs[0]), d.value(rhs[2]), d.value(rhs[3])
+		return d.addInstr(c)
+	case aFailScalar:
+		return d.addInstr(d.fail(ast.Fail{Kind: ast.FailScalar, Value: d.value(rhs[0])}))
+	case aFailLiteral:
+		return d.addInstr(d.fail(ast.Fail{Kind: ast.FailLiteral, RetCode: rhs[0].v.num, Message: d.value(rhs[1]).Str}))
+	case aFailCanon:
+		return d.addInstr(d.fail(ast.Fail{Kind: ast.FailCanonStream, Value: d.value(rhs[0])}))
+	case aFailLastError:
+		return d.addInstr(d.fail(ast.Fail{Kind: ast.FailLastError}))
+	case aFailError:
+		return d.addInstr(d.fail(ast.Fail{Kind: ast.FailError}))
+	case aInstrError:
+		return d.addInstr(errorInstr)
+	}
+
+	// Instructions.
+	span := ast.Span{Left: ast.Pos(rhs[0].start), Right: ast.Pos(rhs[len(rhs)-1].end)}
+	v := d.val
+	instr := func(i int) ast.Instruction { return rhs[i].v.instr }
+	var in ast.Instruction
+	switch act {
+	case aCall, aCallNoOutput:
+		call := instr(2).(*ast.Call)
+		call.Args = d.args[rhs[3].v.ref]
+		d.args = d.args[:rhs[3].v.ref]
+		if act == aCall {
+			call.Output = d.value(rhs[4])
+		}
+		v.metCall(call, span)
+		in = call
+	case aCanon:
+		c := d.canons.alloc()
+		c.Peer, c.Stream, c.Canon = d.value(rhs[2]), d.value(rhs[3]), d.value(rhs[4])
+		v.metDefiningSimple(c.Canon.Name, span)
+		in = c
+	case aCanonMap:
+		c := &ast.CanonMap{Peer: d.value(rhs[2]), StreamMap: d.value(rhs[3]), CanonMap: d.value(rhs[4])}
+		v.metDefiningSimple(c.CanonMap.Name, span)
+		in = c
+	case aCanonMapScalar:
+		c := &ast.CanonMapScalar{Peer: d.value(rhs[2]), StreamMap: d.value(rhs[3]), Scalar: d.value(rhs[4])}
+		v.metDefiningSimple(c.Scalar.Name, span)
+		in = c
+	case aAp:
+		a := d.aps.alloc()
+		a.Arg, a.Result = d.value(rhs[2]), d.value(rhs[3])
+		v.metAp(a, span)
+		in = a
+	case aApMap:
+		a := &ast.ApMap{Key: d.value(rhs[3]), Value: d.value(rhs[4]), Map: d.value(rhs[6])}
+		v.metApMap(a, span)
+		in = a
+	case aSeq:
+		v.machine.met(ckMerging, 0, span)
+		n := d.seqs.alloc()
+		n.Left, n.Right = instr(2), instr(3)
+		in = n
+	case aPar:
+		v.machine.met(ckMerging, 0, span)
+		n := d.pars.alloc()
+		n.Left, n.Right = instr(2), instr(3)
+		in = n
+	case aXor:
+		v.machine.met(ckXoring, 0, span)
+		n := d.xors.alloc()
+		n.Left, n.Right = instr(2), instr(3)
+		in = n
+	case aNever:
+		v.machine.met(ckSimple, 0, span)
+		in = &ast.Never{}
+	case aNull:
+		v.machine.met(ckSimple, 0, span)
+		in = &ast.Null{}
+	case aNew:
+		n := d.news.alloc()
+		n.Arg, n.Body, n.Span = d.value(rhs[2]), instr(3), span
+		v.metNew(n, span)
+		in = n
+	case aFail:
+		f := instr(2).(*ast.Fail)
+		v.metFail(f, span)
+		in = f
+	case aFoldScalar, aFoldScalarLast, aFoldStream, aFoldStreamLast, aFoldStreamMap, aFoldStreamMapLast:
+		f := d.folds.alloc()
+		f.Iterable, f.Iterator, f.Body, f.Span = d.value(rhs[2]), d.name(rhs[3]), instr(4), span
+		hasLast := act == aFoldScalarLast || act == aFoldStreamLast || act == aFoldStreamMapLast
+		if hasLast {
+			f.Last = instr(5)
+		}
+		switch act {
+		case aFoldStream, aFoldStreamLast:
+			f.Kind = ast.FoldStream
+		case aFoldStreamMap, aFoldStreamMapLast:
+			f.Kind = ast.FoldStreamMap
+		}
+		v.metFold(f, hasLast, span)
+		in = f
+	case aNext:
+		n := d.nexts.alloc()
+		n.Iterator = d.name(rhs[2])
+		v.metNext(n.Iterator, span)
+		in = n
+	case aMatch:
+		m := d.matches.alloc()
+		m.Left, m.Right, m.Body = d.value(rhs[2]), d.value(rhs[3]), instr(4)
+		v.metMatch(&m.Left, &m.Right, span)
+		in = m
+	case aMismatch:
+		m := d.mismatchs.alloc()
+		m.Left, m.Right, m.Body = d.value(rhs[2]), d.value(rhs[3]), instr(4)
+		v.metMatch(&m.Left, &m.Right, span)
+		in = m
+	}
+	return d.addInstr(in)
+}

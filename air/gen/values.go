@@ -2,6 +2,7 @@ package gen
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -10,18 +11,24 @@ import (
 // result), so lambdas never contain one; values may hold any text.
 var fieldNames = []string{"a", "b", "c", "name", "value", "list", "nested", "peer", "n", "flag", "key-1", "snake_case", "x2"}
 
-// Strings that canned service answers may return (JSON text, so anything goes).
-var jsonStrings = []string{"hello", "", "multi word", "ünïcödé ✓", "quote\"inside", "back\\slash", "line\nbreak", "12", "true", "a/b", "tab\there"}
+// Strings that canned service answers may return (JSON text, so anything goes: control
+// characters, characters outside the BMP, separators that JSON serializers treat apart).
+var jsonStrings = []string{"hello", "", "multi word", "ünïcödé ✓", "quote\"inside", "back\\slash", "line\nbreak", "12", "true", "a/b", "tab\there",
+	"ctl\u0001\u001f", "emoji 😀", "sep\u2028\u2029", "<&>", "\u007f"}
+
+// Object keys of values that are never used in lambdas: they test the key order of
+// serialized objects (byte-wise in AquaVM) and escaping.
+var oddKeys = []string{"Zeta", "ä", "a b", "10", "9", "", "é", "_", "😀", "A"}
 
 // String literals that may appear in scripts: AIR literals have no escapes and end at the
 // next quote, so no `"` inside; they may hold parentheses, `;` and newlines.
 var airStrings = []string{"hello", "", "k1", "k2", "with space", "semi;colon", "paren(s)", "ünï", "12", "x.$.a", "#$s", "multi\nline"}
 
 // Float literals of AIR: at most 11 characters (longer ones are a parse error).
-var airFloats = []string{"1.5", "-0.25", "3.0", "0.1", "100.125", "-7.75", "12345.6789", "0.0"}
+var airFloats = []string{"1.5", "-0.25", "3.0", "0.1", "100.125", "-7.75", "12345.6789", "0.0", "-0.0", "1.50", "+2.5", "0.30000001"}
 
 // Integer literals of AIR (i64).
-var airInts = []string{"0", "1", "2", "-1", "42", "-17", "1000000", "9223372036854775807", "-9223372036854775808", "+5"}
+var airInts = []string{"0", "1", "2", "-1", "42", "-17", "1000000", "9223372036854775807", "-9223372036854775808", "+5", "007", "-0"}
 
 // unknown marks a value whose shape the generator does not know statically.
 type unknownT struct{}
@@ -67,7 +74,7 @@ func (g *gen) randJSON(depth int) any {
 		return []int64{0, 1, 7, -3, 42, 1 << 40, 1000}[g.r.IntN(7)]
 	case k < 40:
 		// JSON numbers pass through JavaScript in the oracle: 1.0 becomes 1, 2^53+1 rounds.
-		return []any{1.5, -0.25, 1e21, 3.0, 9007199254740993.0, 0.1}[g.r.IntN(6)]
+		return []any{1.5, -0.25, 1e21, 3.0, 9007199254740993.0, 0.1, 1e-7, math.Copysign(0, -1), 5e-324, 1.7976931348623157e308, 123456789.123, 1.8446744073709552e19}[g.r.IntN(12)]
 	case k < 47:
 		return g.r.IntN(2) == 0
 	case k < 52:
@@ -97,7 +104,11 @@ func (g *gen) randJSON(depth int) any {
 		n := 1 + g.r.IntN(4)
 		obj := map[string]any{}
 		for range n {
-			obj[g.pick(fieldNames)] = g.randJSON(depth + 1)
+			k := g.pick(fieldNames)
+			if g.r.IntN(7) == 0 {
+				k = g.pick(oddKeys)
+			}
+			obj[k] = g.randJSON(depth + 1)
 		}
 		return obj
 	}

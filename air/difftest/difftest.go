@@ -25,6 +25,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -482,4 +483,66 @@ func CheckMessages(ctx context.Context, prefix string, files []string, timeout t
 		}
 	}
 	return out
+}
+
+// CompareAll compares case files with the shell command prefix (see [CascadeCommand]) by
+// the rules for each kind of case:
+//   - a case tagged "malformed": compare.mjs --loose-errors, then [CheckPositions];
+//   - a case whose recorded run has an error 30000 listing several call results (whose
+//     order varies from run to run on the AVM): --loose-errors, then [CheckMessages];
+//   - any other case: compare.mjs --strict-cids --strict-data.
+//
+// timeout is the limit per case.
+func (e *Env) CompareAll(ctx context.Context, prefix string, files []string, timeout time.Duration) ([]Divergence, error) {
+	var strict, unordered, malformed []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		var c struct {
+			Tags []string `json:"tags"`
+		}
+		if err := json.Unmarshal(b, &c); err != nil {
+			return nil, fmt.Errorf("%s: %v", f, err)
+		}
+		o, err := ReadOutcome(ExpectedPath(f))
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case slices.Contains(c.Tags, "malformed"):
+			malformed = append(malformed, f)
+		case o.HasUnorderedMessage():
+			unordered = append(unordered, f)
+		default:
+			strict = append(strict, f)
+		}
+	}
+	divs, err := e.Compare(ctx, prefix, strict, false, timeout)
+	if err != nil {
+		return nil, err
+	}
+	for _, group := range []struct {
+		files []string
+		check func(context.Context, string, []string, time.Duration) []Divergence
+	}{{unordered, CheckMessages}, {malformed, CheckPositions}} {
+		loose, err := e.Compare(ctx, prefix, group.files, true, timeout)
+		if err != nil {
+			return nil, err
+		}
+		divs = append(divs, loose...)
+		failed := map[string]bool{}
+		for _, d := range loose {
+			failed[d.File] = true
+		}
+		var rest []string
+		for _, f := range group.files {
+			if !failed[f] {
+				rest = append(rest, f)
+			}
+		}
+		divs = append(divs, group.check(ctx, prefix, rest, timeout)...)
+	}
+	return divs, nil
 }

@@ -24,6 +24,7 @@ var (
 	flagSeed      = flag.Uint64("difftest.seed", 1, "seed of the generated cases")
 	flagSave      = flag.Int("difftest.save", 25, "at most this many diverging cases (the smallest) are saved into air/testdata/difftest")
 	flagKeep      = flag.String("difftest.dir", "", "work in this directory (kept) instead of a temporary one")
+	flagReduce    = flag.Duration("difftest.reduce", 2*time.Minute, "time spent reducing each saved diverging case (0: save the cases as generated)")
 	flagRun       = flag.String("difftest.run", "", "run cases with this shell command prefix (the case file is appended) instead of building `cascade conformance`; e.g. the oracle itself, to check the harness")
 )
 
@@ -169,15 +170,16 @@ func TestGeneratedCasesAreInteresting(t *testing.T) {
 
 // TestDifferential generates cases (-difftest.n valid, -difftest.malformed malformed, of
 // -difftest.seed), records them with the real AVM, runs them on Cascade and compares.
-// Diverging cases are listed and the smallest -difftest.save of them are copied into
-// air/testdata/difftest/ to become regression cases (recorded with the oracle).
+// Diverging cases are listed, and the smallest -difftest.save of them are reduced (for at
+// most -difftest.reduce each, see Env.Reduce) and copied into air/testdata/difftest/ to
+// become regression cases (recorded with the oracle).
 func TestDifferential(t *testing.T) {
 	e := env(t)
 	n, m := caseCounts()
 	dir := workDir(t)
 	t.Logf("seed %d: %d valid and %d malformed cases in %s", *flagSeed, n, m, dir)
 	valid, malformed, cases := generate(t, e, dir, *flagSeed, n, m)
-	divs := runAndCompare(t, e, dir, valid, malformed)
+	divs, run := runAndCompare(t, e, dir, append(append([]string{}, valid...), malformed...))
 	if len(divs) == 0 {
 		return
 	}
@@ -196,7 +198,18 @@ func TestDifferential(t *testing.T) {
 			if len(saved) >= *flagSave {
 				break
 			}
-			p, err := SaveCase(d.File, dst)
+			file := d.File
+			if *flagReduce > 0 {
+				start := time.Now()
+				small, err := e.Reduce(context.Background(), run, file, DiffKind(d.Diff), filepath.Dir(file), *flagReduce)
+				if err != nil {
+					t.Errorf("reducing %s: %v", caseName(file), err)
+				} else if small != "" {
+					t.Logf("reduced %s from %d to %d bytes of script in %v", caseName(file), len(cases[caseName(file)].Script), scriptLen(t, small), time.Since(start).Round(time.Second))
+					file = small
+				}
+			}
+			p, err := SaveCase(file, dst)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -216,13 +229,12 @@ func TestDifferential(t *testing.T) {
 
 func caseName(file string) string { return strings.TrimSuffix(filepath.Base(file), ".json") }
 
-// runAndCompare builds cascade into dir and compares the valid cases strictly and the
-// malformed ones loosely plus their error positions.
-func runAndCompare(t *testing.T, e *Env, dir string, valid, malformed []string) []Divergence {
+// runAndCompare builds cascade into dir (unless -difftest.run is given) and compares the
+// case files with it (see Env.CompareAll); it returns the divergences and the command.
+func runAndCompare(t *testing.T, e *Env, dir string, files []string) ([]Divergence, string) {
 	t.Helper()
 	ctx := context.Background()
-	probe := append(append([]string{}, valid...), malformed...)
-	if len(probe) == 0 {
+	if len(files) == 0 {
 		t.Skip("no cases")
 	}
 	run := *flagRun
@@ -233,61 +245,33 @@ func runAndCompare(t *testing.T, e *Env, dir string, valid, malformed []string) 
 		}
 		run = CascadeCommand(bin)
 	}
-	if err := CheckConformanceCommand(ctx, run, probe[0]); err != nil {
+	if err := CheckConformanceCommand(ctx, run, files[0]); err != nil {
 		t.Fatalf("%v; nothing compared", err)
 	}
 	start := time.Now()
-	const perCase = 20 * time.Second
-	// the AVM lists unprocessed call results (error 30000) in hash-map order: such cases
-	// are compared without messages, then their messages with the results sorted
-	var strict, unordered []string
-	for _, f := range valid {
-		o, err := ReadOutcome(ExpectedPath(f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if o.HasUnorderedMessage() {
-			unordered = append(unordered, f)
-		} else {
-			strict = append(strict, f)
-		}
-	}
-	divs, err := e.Compare(ctx, run, strict, false, perCase)
+	divs, err := e.CompareAll(ctx, run, files, 20*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, group := range [][]string{unordered, malformed} {
-		loose, err := e.Compare(ctx, run, group, true, perCase)
-		if err != nil {
-			t.Fatal(err)
-		}
-		divs = append(divs, loose...)
+	t.Logf("compared %d cases with cascade in %v", len(files), time.Since(start).Round(time.Millisecond))
+	return divs, run
+}
+
+func scriptLen(t *testing.T, file string) int {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
 	}
-	failed := map[string]bool{}
-	for _, d := range divs {
-		failed[d.File] = true
+	var c gen.Case
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatal(err)
 	}
-	var rest []string
-	for _, f := range malformed {
-		if !failed[f] {
-			rest = append(rest, f)
-		}
-	}
-	divs = append(divs, CheckPositions(ctx, run, rest, perCase)...)
-	rest = rest[:0]
-	for _, f := range unordered {
-		if !failed[f] {
-			rest = append(rest, f)
-		}
-	}
-	divs = append(divs, CheckMessages(ctx, run, rest, perCase)...)
-	t.Logf("compared %d cases with cascade in %v", len(valid)+len(malformed), time.Since(start).Round(time.Millisecond))
-	return divs
+	return len(c.Script)
 }
 
 // TestCorpus compares every recorded case under air/testdata/ (NAME.json with
-// NAME.expected.json beside it) with Cascade; cases tagged "malformed" are compared on
-// the return code and the error position.
+// NAME.expected.json beside it) with Cascade, by Env.CompareAll's rules (cases tagged
+// "malformed" are compared on the return code and the error position).
 func TestCorpus(t *testing.T) {
 	e := env(t)
 	files, err := CaseFiles(filepath.Join(e.Root, "air", "testdata"))
@@ -297,23 +281,7 @@ func TestCorpus(t *testing.T) {
 	if len(files) == 0 {
 		t.Skip("no recorded cases under air/testdata")
 	}
-	var strict, loose []string
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var c gen.Case
-		if err := json.Unmarshal(b, &c); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		if c.IsMalformed() {
-			loose = append(loose, f)
-		} else {
-			strict = append(strict, f)
-		}
-	}
-	divs := runAndCompare(t, e, t.TempDir(), strict, loose)
+	divs, _ := runAndCompare(t, e, t.TempDir(), files)
 	for _, d := range divs {
 		rel, _ := filepath.Rel(e.Root, d.File)
 		t.Errorf("%s: %s", rel, d.Diff)

@@ -27,3 +27,18 @@ func TestNormalizeMessage(t *testing.T) {
 		t.Error("ErrorPosition")
 	}
 }
+
+func TestDiffKind(t *testing.T) {
+	for diff, want := range map[string]string{
+		`$.invocations[18].error_message: expected "a" got "b"`:     "invocations.error_message",
+		`$.invocations[2].trace[3].call.executed: expected 1 got 2`: "invocations.trace",
+		`$.final_data.node-1: expected 1 got 2`:                     "final_data.node-1",
+		`$.truncated: expected true got false`:                      "truncated",
+		`error position: expected script.air:1:2 got "" in "x"`:     "error position",
+		`exited with 1: boom`:                                       "exited with 1",
+	} {
+		if got := DiffKind(diff); got != want {
+			t.Errorf("DiffKind(%q) = %q, want %q", diff, got, want)
+		}
+	}
+}

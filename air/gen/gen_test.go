@@ -208,3 +208,24 @@ func TestLex(t *testing.T) {
 		t.Errorf("lex:\n got %q\nwant %q", got, want)
 	}
 }
+
+func TestShrink(t *testing.T) {
+	s := "(seq\n  (call %init_peer_id% (\"op\" \"noop\") [] x) ; c\n  (xor (ap (\"k\" x) %m) (null))\n)"
+	got := Shrink(s)
+	want := []string{
+		"(null)",
+		"(xor (ap (\"k\" x) %m) (null))",
+		`(call %init_peer_id% ("op" "noop") [] x)`,
+		"(seq\n  (null) ; c\n  (xor (ap (\"k\" x) %m) (null))\n)",
+		"(seq\n  (call %init_peer_id% (\"op\" \"noop\") [] x) ; c\n  (null)\n)",
+		"(seq\n  (call %init_peer_id% (\"op\" \"noop\") [] x) ; c\n  (ap (\"k\" x) %m)\n)",
+		"(seq\n  (call %init_peer_id% (\"op\" \"noop\") [] x) ; c\n  (xor (null) (null))\n)",
+		"(seq\n  (call %init_peer_id% (\"op\" \"noop\") [] x)\n  (xor (ap (\"k\" x) %m) (null))\n)",
+	}
+	if strings.Join(got, "\n--\n") != strings.Join(want, "\n--\n") {
+		t.Errorf("Shrink:\n%s", strings.Join(got, "\n--\n"))
+	}
+	if instructions("(seq (null)") != nil {
+		t.Error("unbalanced script has instructions")
+	}
+}

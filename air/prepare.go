@@ -252,7 +252,12 @@ func verifyData(prev, cur *data.Data, particleID string) (map[string]string, *pr
 	for _, pid := range sortedKeys(cg) {
 		pi := cg[pid]
 		if err := sig.Verify([]byte(pi.pk), []byte(pi.sig), pi.cids, particleID); err != nil {
-			return nil, sigErr("signature mismatch for %s: %s, values: CIDS: %s", rustDebugString(pid), err.Error(), cidsDebug(pi.cids))
+			detail := err.Error()
+			var ve *sig.VerifyError
+			if errors.As(err, &ve) {
+				detail = ve.Debug()
+			}
+			return nil, sigErr("signature mismatch for %s: %s, values: CIDS: %s", rustDebugString(pid), detail, cidsDebug(pi.cids))
 		}
 	}
 	for _, pid := range sortedKeys(cg) {

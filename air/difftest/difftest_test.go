@@ -179,6 +179,12 @@ func TestDifferential(t *testing.T) {
 	dir := workDir(t)
 	t.Logf("seed %d: %d valid and %d malformed cases in %s", *flagSeed, n, m, dir)
 	valid, malformed, cases := generate(t, e, dir, *flagSeed, n, m)
+	// a generated valid program that the AVM does not parse is a generator bug
+	for _, f := range valid {
+		if o, err := ReadOutcome(ExpectedPath(f)); err == nil && len(o.Invocations) > 0 && o.Invocations[0].RetCode == 1 {
+			t.Errorf("generator bug: the AVM rejects generated valid case %s: %s", caseName(f), tail(o.Invocations[0].ErrorMessage, 300))
+		}
+	}
 	divs, run := runAndCompare(t, e, dir, append(append([]string{}, valid...), malformed...))
 	if len(divs) == 0 {
 		return

@@ -192,6 +192,19 @@ func (g *gen) setupServices() {
 	if g.r.IntN(3) == 0 {
 		eo["extra"] = g.randJSON(1)
 	}
+	if g.r.IntN(8) == 0 {
+		// not quite an error object: (fail x) with it is an InvalidErrorObjectError
+		switch g.r.IntN(4) {
+		case 0:
+			eo["error_code"] = int64(0)
+		case 1:
+			eo["error_code"] = 7.5
+		case 2:
+			eo["error_code"] = "7"
+		default:
+			eo["message"] = []any{"not", "a", "string"}
+		}
+	}
 	add(&fnSpec{service: "svc", function: "errobj", shape: eo}, eo)
 	for i := range 2 + g.r.IntN(4) {
 		f := &fnSpec{service: "svc", function: "f" + strconv.Itoa(i)}
@@ -477,6 +490,10 @@ func (g *gen) value(forAp bool) (string, any) {
 			v := g.pickVar(func(v *variable) bool { return v.kind == kCanonMap })
 			if v == nil {
 				continue
+			}
+			if g.r.IntN(10) == 0 {
+				g.features["canon_map_length"] = true
+				return v.name + ".length", int64(len(v.shape.(map[string]any)))
 			}
 			if forAp || g.r.IntN(2) == 0 {
 				g.features["canon_map_lambda"] = true
@@ -780,7 +797,8 @@ func (g *gen) apMap() *node {
 	var kshape any
 	switch k := g.r.IntN(100); {
 	case k < 45:
-		s := []string{"k1", "k2", "k3", "peer", ""}[g.r.IntN(5)]
+		// "1" and "-3" collide with the integer keys once stringified
+		s := []string{"k1", "k2", "k3", "peer", "", "1", "-3"}[g.r.IntN(7)]
 		key, kshape = `"`+s+`"`, s
 	case k < 65:
 		n := []int64{1, 2, -3, 0}[g.r.IntN(4)]

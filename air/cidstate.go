@@ -4,6 +4,7 @@ import (
 	"github.com/cascadep2p/cascade/air/cid"
 	"github.com/cascadep2p/cascade/air/data"
 	"github.com/cascadep2p/cascade/air/value"
+	"unsafe"
 )
 
 // cidState holds the five content-addressed stores of a run: prev ∪ current ∪ new.
@@ -39,10 +40,15 @@ func newCidState(prev, cur *data.CidInfo) *cidState {
 
 // trackValue stores a value in the value store and returns its CID.
 func (s *cidState) trackValue(v value.Value) string {
+	if n := value.EncodedLen(v); cap(s.buf) < n {
+		s.buf = make([]byte, 0, n)
+	}
 	s.buf = value.AppendJSON(s.buf[:0], v)
 	c := cid.FromBytes(s.buf)
 	if _, ok := s.info.ValueStore[c]; !ok {
-		s.info.ValueStore[c] = string(s.buf)
+		// The buffer becomes the stored text (no copy); the next value gets a new one.
+		s.info.ValueStore[c] = unsafe.String(unsafe.SliceData(s.buf), len(s.buf))
+		s.buf = nil
 		s.parsed[c] = v
 	}
 	return c

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"unsafe"
 )
 
 // Marshal returns the compact serde_json text of v. It panics if v holds a type
@@ -72,8 +73,15 @@ const hexDigits = "0123456789abcdef"
 // quote, the backslash and control characters; invalid UTF-8 is not repaired.
 func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
 	start := 0
 	for i := 0; i < len(s); i++ {
+		if j := skipPlain(b, i); j > i {
+			i = j
+			if i >= len(s) {
+				break
+			}
+		}
 		e := escapeTable[s[i]]
 		if e == 0 {
 			continue
@@ -152,4 +160,65 @@ func appendFloat(dst []byte, f float64) []byte {
 	}
 	dst = append(dst, 'e')
 	return strconv.AppendInt(dst, int64(k-1), 10)
+}
+
+// EncodedLen returns the length of the compact serde_json text of v, so that a buffer
+// of exactly that size can be allocated before AppendJSON.
+func EncodedLen(v Value) int {
+	switch x := v.(type) {
+	case nil:
+		return 4
+	case bool:
+		if x {
+			return 4
+		}
+		return 5
+	case Number:
+		var scratch [40]byte
+		return len(x.appendJSON(scratch[:0]))
+	case string:
+		return stringLen(x)
+	case []Value:
+		n := 2
+		if len(x) > 1 {
+			n += len(x) - 1
+		}
+		for _, e := range x {
+			n += EncodedLen(e)
+		}
+		return n
+	case *Object:
+		n := 2
+		if x != nil {
+			if len(x.keys) > 1 {
+				n += len(x.keys) - 1
+			}
+			for i, k := range x.keys {
+				n += stringLen(k) + 1 + EncodedLen(x.vals[i])
+			}
+		}
+		return n
+	}
+	panic(fmt.Sprintf("value: %T is not a JSON value", v))
+}
+
+func stringLen(s string) int {
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	n := len(s) + 2
+	for i := 0; i < len(s); i++ {
+		if j := skipPlain(b, i); j > i {
+			i = j
+			if i >= len(s) {
+				break
+			}
+		}
+		switch e := escapeTable[s[i]]; e {
+		case 0:
+		case 'u':
+			n += 5
+		default:
+			n++
+		}
+	}
+	return n
 }

@@ -31,7 +31,10 @@ type prepError struct {
 }
 
 // Invoke runs one interpreter step. It never panics: malformed input yields an Outcome
-// with AquaVM's return code and message.
+// with AquaVM's return code and message. Invoke reads prevData and currentData without
+// copying them and keeps no reference to them once it returns (except that a failed
+// preparation returns prevData itself as Outcome.Data); they must not be modified while it
+// runs.
 func Invoke(script string, prevData, currentData []byte, params RunParameters, callResults CallResults) (out Outcome) {
 	defer func() {
 		if r := recover(); r != nil {

@@ -3,14 +3,19 @@
 // ../shared/conformance/compare.mjs.
 //
 // Its tests are the differential test of the interpreter: TestDifferential generates
-// cases with package gen, records them with the oracle, and compares Cascade's results;
-// every case that diverges is copied into air/testdata/difftest/ so that it stays a
-// regression case. TestCorpus compares every recorded case under air/testdata/. See
-// difftest_test.go for the flags, and scripts/difftest.sh for large runs.
+// cases with package gen, records them with the oracle (one `node run.mjs --direct
+// --record` over the whole batch), and compares Cascade's results; the cases that
+// diverge are reduced ([Env.Reduce]) and copied into air/testdata/difftest/ so that they
+// stay regression cases. TestCorpus compares every recorded case under air/testdata/.
+// TestGeneratedCasesAreInteresting checks that the generator's programs are valid and do
+// something. See difftest_test.go for the flags, and scripts/difftest.sh for large runs.
 //
-// Malformed programs (cases tagged "malformed") are compared with compare.mjs
-// --loose-errors, which ignores the error text, plus a check of their own: the first
-// `script.air:LINE:COLUMN` position in the first invocation's error message must match.
+// [Env.CompareAll] holds the comparison rules. Malformed programs (cases tagged
+// "malformed") are compared with compare.mjs --loose-errors, which ignores the error
+// text, plus a check of their own: the first `script.air:LINE:COLUMN` position in the
+// first invocation's error message must match. Error 30000 lists call results in an
+// order that varies from run to run on the AVM, so such messages are compared with the
+// results sorted.
 package difftest
 
 import (

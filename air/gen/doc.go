@@ -24,4 +24,6 @@
 // swapped tokens, a bad number, an unclosed quote, an undefined variable, next outside a
 // fold, fail 0, forms the grammar rejects...). Such cases are compared on the return code
 // and the line and column of the error, not on the text of the parser's message.
+//
+// [Shrink] proposes smaller variants of a script, for reducing a failing case.
 package gen

@@ -49,7 +49,7 @@ const args = parseArgs(process.argv.slice(2));
 
 // Warm-up and measurement budgets: a count range and a time budget (ms) each.
 const CFG = args.quick
-  ? { warmMin: 1, warmMax: 200, warmMs: 150, minReps: 5, maxReps: 400, measureMs: 200 }
+  ? { warmMin: 1, warmMax: 200, warmMs: 100, minReps: 5, maxReps: 400, measureMs: 150 }
   : { warmMin: 2, warmMax: 300, warmMs: 2000, minReps: 10, maxReps: 1000, measureMs: 3000 };
 // marine-js moves every byte through JSON: far fewer calls fit in a budget
 // (the first, untimed call is the first warm-up call)

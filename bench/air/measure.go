@@ -17,7 +17,7 @@ type budget struct {
 }
 
 var (
-	quickBudget = budget{warmMin: 1, warmMax: 200, warm: 150 * time.Millisecond, minReps: 5, maxReps: 400, measure: 200 * time.Millisecond}
+	quickBudget = budget{warmMin: 1, warmMax: 200, warm: 100 * time.Millisecond, minReps: 5, maxReps: 400, measure: 150 * time.Millisecond}
 	fullBudget  = budget{warmMin: 2, warmMax: 300, warm: 2 * time.Second, minReps: 10, maxReps: 1000, measure: 3 * time.Second}
 	// codec runs: cheaper, there are two per scenario
 	quickCodecBudget = budget{warmMin: 1, warmMax: 50, warm: 50 * time.Millisecond, minReps: 5, maxReps: 200, measure: 100 * time.Millisecond}

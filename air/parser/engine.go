@@ -202,14 +202,24 @@ func (p *lrParser[S, D]) unrecognized(tok *lrToken[S], states []int16) *parseErr
 
 // accepts simulates the automaton on a copy of the stack (plus errState when >= 0) to
 // see whether terminal term (-1: end of input) would eventually be shifted or accepted.
+//
+// The simulated stack is the untouched prefix states[:base] followed by the states the
+// simulation pushed (kept in p.scratch), so that a call costs the length of the
+// simulation rather than the depth of the stack.
 func (p *lrParser[S, D]) accepts(errState int, states []int16, term int) bool {
-	st := append(p.scratch[:0], states...)
+	base := len(states)
+	st := p.scratch[:0]
 	if errState >= 0 {
 		st = append(st, int16(errState))
 	}
 	defer func() { p.scratch = st[:0] }()
 	for {
-		top := int(st[len(st)-1])
+		var top int
+		if len(st) > 0 {
+			top = int(st[len(st)-1])
+		} else {
+			top = int(states[base-1])
+		}
 		var a int16
 		if term < 0 {
 			a = p.tab.eof[top]
@@ -226,8 +236,21 @@ func (p *lrParser[S, D]) accepts(errState int, states []int16, term int) bool {
 		if prod == 0 {
 			return true
 		}
-		st = st[:len(st)-p.tab.prodLen[prod]]
-		st = append(st, int16(p.tab.gotoState(int(st[len(st)-1]), p.tab.prodLHS[prod])))
+		// Pop the right-hand side, from the pushed states first, then from the prefix.
+		n := p.tab.prodLen[prod]
+		if n <= len(st) {
+			st = st[:len(st)-n]
+		} else {
+			base -= n - len(st)
+			st = st[:0]
+		}
+		var under int
+		if len(st) > 0 {
+			under = int(st[len(st)-1])
+		} else {
+			under = int(states[base-1])
+		}
+		st = append(st, int16(p.tab.gotoState(under, p.tab.prodLHS[prod])))
 	}
 }
 
@@ -253,19 +276,26 @@ func (p *lrParser[S, D]) recover(tok *lrToken[S], haveLA bool) nextResult {
 	}
 	statesLen := len(p.states)
 	top := 0
-find:
+	// The stack does not change while tokens are dropped, so the state found for a
+	// terminal can be remembered (this keeps long runs of dropped tokens linear).
+	found := map[int]int{}
 	for {
-		for top = statesLen - 1; top >= 0; top-- {
-			a := p.tab.errAct(int(p.states[top]))
-			if a > 0 {
-				term := -1
-				if haveLA {
-					term = tok.kind
-				}
-				if p.accepts(int(a-1), p.states[:top+1], term) {
-					break find
+		term := -1
+		if haveLA {
+			term = tok.kind
+		}
+		t, ok := found[term]
+		if !ok {
+			for t = statesLen - 1; t >= 0; t-- {
+				if a := p.tab.errAct(int(p.states[t])); a > 0 && p.accepts(int(a-1), p.states[:t+1], term) {
+					break
 				}
 			}
+			found[term] = t
+		}
+		if t >= 0 {
+			top = t
+			break
 		}
 		if !haveLA {
 			p.err = perr

@@ -1,6 +1,7 @@
 package parser
 
 import (
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -198,7 +199,7 @@ func renderReport(src string, labels []label) string {
 			order = append(order, idx)
 		}
 	}
-	sortInts(order)
+	sort.Ints(order)
 	for k, idx := range order {
 		l := lines[idx]
 		r.source(l.number, src[l.start:l.end], l.singles, l.multis)
@@ -255,12 +256,18 @@ func insertionIndex(ls []singleLabel, start, end int) int {
 	return left
 }
 
-func sortInts(a []int) {
-	for i := 1; i < len(a); i++ {
-		for j := i; j > 0 && a[j-1] > a[j]; j-- {
-			a[j-1], a[j] = a[j], a[j-1]
+// sortSearch is sort.Search: the smallest j in [0, n) with f(j), or n.
+func sortSearch(n int, f func(int) bool) int {
+	lo, hi := 0, n
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if !f(m) {
+			lo = m + 1
+		} else {
+			hi = m
 		}
 	}
+	return lo
 }
 
 type renderer struct {
@@ -307,12 +314,13 @@ func (r *renderer) innerGutter(multis []multiLabel) {
 
 // charMetric is a character of a line with its byte offset and display width.
 type charMetric struct {
-	off, size, width int
-	r                rune
+	off         int
+	r           rune
+	size, width int8
 }
 
 func metrics(line string) []charMetric {
-	var out []charMetric
+	out := make([]charMetric, 0, utf8.RuneCountInString(line))
 	col := 0
 	for off, r := range line {
 		w := 0
@@ -322,7 +330,7 @@ func metrics(line string) []charMetric {
 			w = runeWidth(r)
 		}
 		col += w
-		out = append(out, charMetric{off: off, size: utf8.RuneLen(r), width: w, r: r})
+		out = append(out, charMetric{off: off, size: int8(utf8.RuneLen(r)), width: int8(w), r: r})
 	}
 	return out
 }
@@ -369,7 +377,7 @@ func (r *renderer) source(number int, line string, singles []singleLabel, multis
 	r.b.WriteByte(' ')
 	for _, m := range ms {
 		if m.r == '\t' {
-			r.spaces(m.width)
+			r.spaces(int(m.width))
 		} else {
 			r.b.WriteRune(m.r)
 		}
@@ -420,7 +428,7 @@ func (r *renderer) source(number int, line string, singles []singleLabel, multis
 				if m.off >= ml.pos+1 {
 					break
 				}
-				for i := 0; i < m.width; i++ {
+				for i := 0; i < int(m.width); i++ {
 					r.b.WriteString("─")
 				}
 			}
@@ -430,7 +438,7 @@ func (r *renderer) source(number int, line string, singles []singleLabel, multis
 				if m.off >= ml.pos {
 					break
 				}
-				for i := 0; i < m.width; i++ {
+				for i := 0; i < int(m.width); i++ {
 					r.b.WriteString("─")
 				}
 			}
@@ -486,16 +494,29 @@ func (r *renderer) singleLabels(line string, ms []charMetric, singles []singleLa
 	r.b.WriteString("│")
 	r.innerGutter(multis)
 	r.b.WriteByte(' ')
-	caretCol := func(off, size, width int) {
-		labelled := false
-		for _, l := range singles {
-			if overlaps(l.start, l.end, off, off+size) {
-				labelled = true
-				break
-			}
+	// labelled[k]: character k (k == len(ms): the end-of-line placeholder, one byte at
+	// len(line)) overlaps a label. Computed with a difference array over characters.
+	labelled := make([]bool, len(ms)+1)
+	diff := make([]int, len(ms)+2)
+	for _, l := range singles {
+		first := sortSearch(len(ms), func(j int) bool { return ms[j].off+int(ms[j].size) > l.start })
+		end := sortSearch(len(ms), func(j int) bool { return ms[j].off >= l.end })
+		if first < end {
+			diff[first]++
+			diff[end]--
 		}
+		if l.start <= len(line) && len(line) < l.end {
+			diff[len(ms)]++
+			diff[len(ms)+1]--
+		}
+	}
+	for k, depth := 0, 0; k <= len(ms); k++ {
+		depth += diff[k]
+		labelled[k] = depth > 0
+	}
+	caretCol := func(k, off, width int) {
 		switch {
-		case labelled:
+		case labelled[k]:
 			for i := 0; i < width; i++ {
 				r.b.WriteByte('^')
 			}
@@ -503,10 +524,10 @@ func (r *renderer) singleLabels(line string, ms []charMetric, singles []singleLa
 			r.spaces(width)
 		}
 	}
-	for _, m := range ms {
-		caretCol(m.off, m.size, m.width)
+	for k, m := range ms {
+		caretCol(k, m.off, int(m.width))
 	}
-	caretCol(len(line), 1, 1)
+	caretCol(len(ms), len(line), 1)
 	if trailing >= 0 {
 		r.b.WriteByte(' ')
 		r.b.WriteString(singles[trailing].msg)
@@ -514,20 +535,25 @@ func (r *renderer) singleLabels(line string, ms []charMetric, singles []singleLa
 	r.b.WriteByte('\n')
 
 	hanging := func(i int) bool { return singles[i].msg != "" && i != trailing }
+	// pointerAt[k]: a hanging label starts inside character k.
+	pointerAt := make([]bool, len(ms))
+	for i, l := range singles {
+		if !hanging(i) {
+			continue
+		}
+		// the character containing byte l.start
+		k := sortSearch(len(ms), func(j int) bool { return ms[j].off+int(ms[j].size) > l.start })
+		if k < len(ms) && ms[k].off <= l.start {
+			pointerAt[k] = true
+		}
+	}
 	pointers := func(limit int) {
-		for _, m := range ms {
+		for k, m := range ms {
 			if m.off >= limit {
 				break
 			}
-			pointer := false
-			for i, l := range singles {
-				if hanging(i) && m.off <= l.start && l.start < m.off+m.size {
-					pointer = true
-					break
-				}
-			}
-			n := m.width
-			if pointer {
+			n := int(m.width)
+			if pointerAt[k] {
 				r.b.WriteString("│")
 				n--
 			}

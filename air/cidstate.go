@@ -12,7 +12,8 @@ type cidState struct {
 	info    data.CidInfo
 	parsed  map[string]value.Value    // cache of parsed value-store texts
 	tetCIDs map[data.Tetraplet]string // cache of tetraplet CIDs
-	buf     []byte
+	buf     []byte                    // value texts; handed over to the store when new
+	small   []byte                    // texts of tetraplets and aggregates
 }
 
 func newCidState(prev, cur *data.CidInfo) *cidState {
@@ -54,7 +55,7 @@ func (s *cidState) trackValue(v value.Value) string {
 	return c
 }
 
-func appendStr(b []byte, s string) []byte { return value.AppendJSON(b, s) }
+func appendStr(b []byte, s string) []byte { return value.AppendString(b, s) }
 
 // tetrapletJSON is the text a tetraplet's CID is computed over.
 func tetrapletJSON(b []byte, t *data.Tetraplet) []byte {
@@ -115,8 +116,8 @@ func (s *cidState) trackTetraplet(t *data.Tetraplet) string {
 	if c, ok := s.tetCIDs[*t]; ok {
 		return c
 	}
-	s.buf = tetrapletJSON(s.buf[:0], t)
-	c := cid.FromBytes(s.buf)
+	s.small = tetrapletJSON(s.small[:0], t)
+	c := cid.FromBytes(s.small)
 	s.tetCIDs[*t] = c
 	if _, ok := s.info.TetrapletStore[c]; !ok {
 		s.info.TetrapletStore[c] = *t
@@ -134,8 +135,8 @@ func (s *cidState) trackServiceResult(v value.Value, t *data.Tetraplet, argHash 
 // trackServiceResultValue is trackServiceResult also returning the value's CID.
 func (s *cidState) trackServiceResultValue(v value.Value, t *data.Tetraplet, argHash string) (string, string) {
 	a := data.ServiceResultAgg{ValueCID: s.trackValue(v), ArgumentHash: argHash, TetrapletCID: s.trackTetraplet(t)}
-	s.buf = serviceResultJSON(s.buf[:0], &a)
-	c := cid.FromBytes(s.buf)
+	s.small = serviceResultJSON(s.small[:0], &a)
+	c := cid.FromBytes(s.small)
 	if _, ok := s.info.ServiceResultStore[c]; !ok {
 		s.info.ServiceResultStore[c] = a
 	}
@@ -148,8 +149,8 @@ func (s *cidState) trackCanonElement(v *agg) string {
 		vc = s.trackValue(v.v)
 	}
 	e := data.CanonElement{Value: vc, Tetraplet: s.trackTetraplet(v.tet), Provenance: data.Provenance{Kind: v.prov.kind, CID: v.prov.cid}}
-	s.buf = canonElementJSON(s.buf[:0], &e)
-	c := cid.FromBytes(s.buf)
+	s.small = canonElementJSON(s.small[:0], &e)
+	c := cid.FromBytes(s.small)
 	if _, ok := s.info.CanonElementStore[c]; !ok {
 		s.info.CanonElementStore[c] = e
 	}
@@ -157,8 +158,8 @@ func (s *cidState) trackCanonElement(v *agg) string {
 }
 
 func (s *cidState) trackCanonResult(r *data.CanonResultAgg) string {
-	s.buf = canonResultJSON(s.buf[:0], r)
-	c := cid.FromBytes(s.buf)
+	s.small = canonResultJSON(s.small[:0], r)
+	c := cid.FromBytes(s.small)
 	if _, ok := s.info.CanonResultStore[c]; !ok {
 		s.info.CanonResultStore[c] = *r
 	}

@@ -920,32 +920,29 @@ func (e *exec) checkOutput(out *ast.Value) *execError {
 // collectArgs resolves the call arguments and their tetraplets.
 func (e *exec) collectArgs(c *ast.Call) ([]value.Value, [][]data.Tetraplet, *execError) {
 	args := make([]value.Value, len(c.Args))
-	rs := make([]resolved, len(c.Args))
-	n := 0
+	flat := make([]data.Tetraplet, 0, len(c.Args))
+	var ends [32]int
+	end := ends[:0]
 	for i := range c.Args {
 		r, err := e.resolve(&c.Args[i])
 		if err != nil {
 			return nil, nil, err
 		}
-		args[i], rs[i] = r.v, r
+		args[i] = r.v
 		if r.many != nil {
-			n += len(r.many)
-		} else {
-			n++
-		}
-	}
-	flat := make([]data.Tetraplet, 0, n)
-	tets := make([][]data.Tetraplet, len(rs))
-	for i := range rs {
-		start := len(flat)
-		if rs[i].many != nil {
-			for _, t := range rs[i].many {
+			for _, t := range r.many {
 				flat = append(flat, *t)
 			}
 		} else {
-			flat = append(flat, *rs[i].tet)
+			flat = append(flat, *r.tet)
 		}
-		tets[i] = flat[start:len(flat):len(flat)]
+		end = append(end, len(flat))
+	}
+	tets := make([][]data.Tetraplet, len(c.Args))
+	start := 0
+	for i, e := range end {
+		tets[i] = flat[start:e:e]
+		start = e
 	}
 	return args, tets, nil
 }

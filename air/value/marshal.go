@@ -69,6 +69,9 @@ var escapeTable = func() (t [256]byte) {
 
 const hexDigits = "0123456789abcdef"
 
+// AppendString appends the JSON text of the string s (AppendJSON without boxing s).
+func AppendString(dst []byte, s string) []byte { return appendString(dst, s) }
+
 // appendString appends s as a JSON string. Bytes are copied raw except for the
 // quote, the backslash and control characters; invalid UTF-8 is not repaired.
 func appendString(dst []byte, s string) []byte {

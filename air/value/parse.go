@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -65,14 +66,25 @@ func ParseString(text string) (Value, error) {
 	return parse(unsafe.Slice(unsafe.StringData(text), len(text)), text)
 }
 
+// parserPool keeps parsers (with their container stacks) between calls.
+var parserPool = sync.Pool{New: func() any { return new(parser) }}
+
 func parse(text []byte, src string) (Value, error) {
-	p := parser{data: text, src: src, depth: maxDepth}
+	p := parserPool.Get().(*parser)
+	p.data, p.src, p.i, p.depth = text, src, 0, maxDepth
 	v, err := p.parseValue()
+	if err == nil {
+		if _, ok := p.skipSpace(); ok {
+			v, err = nil, p.peekError(errTrailingChars)
+		}
+	}
+	clear(p.vals[:cap(p.vals)])
+	clear(p.keys[:cap(p.keys)])
+	p.vals, p.keys = p.vals[:0], p.keys[:0]
+	p.data, p.src, p.last, p.lastVal = nil, "", "", nil
+	parserPool.Put(p)
 	if err != nil {
 		return nil, err
-	}
-	if _, ok := p.skipSpace(); ok {
-		return nil, p.peekError(errTrailingChars)
 	}
 	return v, nil
 }
@@ -87,6 +99,10 @@ type parser struct {
 	// container is allocated once, at its final size.
 	vals []Value
 	keys []string
+
+	// The last string parsed, boxed: repeated strings share one allocation.
+	last    string
+	lastVal Value
 }
 
 // errorAt reports msg at the position serde_json computes for byte index idx.
@@ -306,7 +322,12 @@ func (p *parser) parseString() (Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s, nil
+	if p.lastVal != nil && s == p.last {
+		return p.lastVal, nil
+	}
+	var v Value = s
+	p.last, p.lastVal = s, v
+	return v, nil
 }
 
 // parseStr parses a string body after the opening quote.

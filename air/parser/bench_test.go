@@ -62,7 +62,7 @@ func BenchmarkParseLR10000(b *testing.B) {
 	b.SetBytes(int64(len(s)))
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if _, err, _ := parseLR(s); err != nil {
+		if _, _, err := parseLR(s); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -232,3 +232,28 @@ func TestMutationsAgainstAquaVM(t *testing.T) {
 	orderOnly := checkAgainstOracle(t, mutations(t, n, 1))
 	t.Logf("%d mutated scripts checked, %d differ only in hash-map message order", n, orderOnly)
 }
+
+// TestRandomLambdasAgainstAquaVM compares random lambda-like words after every kind of
+// variable (AquaVM's lambda parser reports its errors as Rust Debug dumps).
+func TestRandomLambdasAgainstAquaVM(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	alpha := []string{".", "$", "[", "]", "!", "0", "12", "a", "bc", "-", "_", ".$", ".length", "@", "(", ")", ":", "\"", "99999999999", "x"}
+	var scripts []string
+	n := 2000
+	if testing.Short() {
+		n = 200
+	}
+	for i := 0; i < n; i++ {
+		w := ""
+		n := 1 + r.Intn(7)
+		if r.Intn(2) == 0 {
+			w = ".$"
+		}
+		for k := 0; k < n; k++ {
+			w += alpha[r.Intn(len(alpha))]
+		}
+		prefix := []string{"x", ":error:", "%last_error%", "#$cc", "#%mm", "$ss", "#c"}[r.Intn(7)]
+		scripts = append(scripts, `(seq (ap 1 x) (seq (canon "p" $ss #$cc) (seq (canon "p" %mm #%mm) (call "p" ("s" "f") [`+prefix+w+`] out))))`)
+	}
+	checkAgainstOracle(t, scripts)
+}

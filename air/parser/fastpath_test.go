@@ -8,8 +8,8 @@ import (
 // checkFastMatchesLR parses s with both parsers and requires identical results.
 func checkFastMatchesLR(t *testing.T, s string) (fast bool) {
 	t.Helper()
-	want, wantErr, syntaxOK := parseLR(s)
-	got, gotErr, fastOK := parseFast(s)
+	want, syntaxOK, wantErr := parseLR(s)
+	got, fastOK, gotErr := parseFast(s)
 	if fastOK != syntaxOK {
 		t.Fatalf("script %q: LR finds a syntax error: %v, fast path finds one: %v", s, !syntaxOK, !fastOK)
 	}

@@ -42,8 +42,8 @@ func FuzzParse(f *testing.F) {
 			}
 			_ = in.String()
 		}
-		lrIn, lrErr, syntaxOK := parseLR(s)
-		fastIn, fastErr, fastOK := parseFast(s)
+		lrIn, syntaxOK, lrErr := parseLR(s)
+		fastIn, fastOK, fastErr := parseFast(s)
 		if syntaxOK != fastOK {
 			t.Fatalf("LR syntax ok %v, fast path %v", syntaxOK, fastOK)
 		}

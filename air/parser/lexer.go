@@ -154,7 +154,7 @@ func (l *lexer) next(tok *airToken) (ok bool, err error) {
 			}
 			l.pos = i + 1
 			tok.kind = tLiteral
-			tok.sym = symTriple[airSym]{start: int32(start), end: int32(i + 1), v: airSym{term: tLiteral}}
+			tok.sym.start, tok.sym.end, tok.sym.v.term = int32(start), int32(i+1), tLiteral
 			return true, nil
 		}
 		size := 1
@@ -168,17 +168,17 @@ func (l *lexer) next(tok *airToken) (ok bool, err error) {
 		}
 		end, simple := l.wordEnd(start + size)
 		l.pos = end
-		tok.sym = symTriple[airSym]{start: int32(start), end: int32(end)}
+		// Tokens never carry an instruction: only the value fields are set.
+		tok.sym.start, tok.sym.end = int32(start), int32(end)
 		if simple && c < utf8.RuneSelf && charClass[c]&ccLetter != 0 {
 			// A plain name: a keyword or a scalar, no need for the character-level machine.
-			w := src[start:end]
-			if k := keywordToken(w); k >= 0 {
+			if k := keywordToken(src[start:end]); k >= 0 {
 				tok.kind = k
 				tok.sym.v.term = int8(k)
 				return true, nil
 			}
 			tok.kind = tScalar
-			tok.sym.v = airSym{term: tScalar, name: int32(end - start)}
+			tok.sym.v.term, tok.sym.v.name = tScalar, int32(end-start)
 			return true, nil
 		}
 		wt, err := wordToken(src[start:end], start)
@@ -197,7 +197,7 @@ func (l *lexer) next(tok *airToken) (ok bool, err error) {
 			v.ref = int32(len(l.lambdas))
 			l.lambdas = append(l.lambdas, wt.v.Lambda)
 		}
-		tok.sym.v = v
+		tok.sym.v.num, tok.sym.v.ref, tok.sym.v.name, tok.sym.v.term = v.num, v.ref, v.name, v.term
 		return true, nil
 	}
 	return false, nil

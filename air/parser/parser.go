@@ -20,8 +20,9 @@ import (
 const ErrorPrefix = "air can't be parsed:\n"
 
 // MaxNesting is the deepest nesting of parentheses Parse accepts; deeper scripts fail
-// with a parse error. AquaVM has no such limit, but its interpreter cannot run such
-// scripts either, and the limit keeps recursive walks over the tree safe.
+// with a parse error. AquaVM has no explicit limit but runs out of stack (a trap, no
+// result) between 3000 and 4000 nested instructions; the limit keeps recursive walks
+// over the tree safe.
 const MaxNesting = 10000
 
 // Label is one error found in a script: a byte range and a message.
@@ -53,33 +54,32 @@ func newError(script string, labels []label) *Error {
 
 // Parse parses and validates an AIR script. On failure the error is an *Error.
 func Parse(script string) (ast.Instruction, error) {
-	if in, err, ok := parseFast(script); ok {
+	if in, ok, err := parseFast(script); ok {
 		return in, err
 	}
 	// The script has a syntax error: parse it again the way AquaVM does, to report
 	// the same errors.
-	in, err, _ := parseLR(script)
+	in, _, err := parseLR(script)
 	return in, err
 }
 
 // parseFast parses a script with the recursive-descent parser; ok is false when the
 // script has a syntax error.
-func parseFast(script string) (ast.Instruction, error, bool) {
+func parseFast(script string) (in ast.Instruction, ok bool, err error) {
 	d := newAirDriver(script)
 	f := fastParser{d: d}
-	in, ok := f.parseScript()
-	if !ok {
-		return nil, nil, false
+	if in, ok = f.parseScript(); !ok {
+		return nil, false, nil
 	}
 	if errs := d.val.finalize(); len(errs) > 0 {
-		return nil, newError(script, errs), true
+		return nil, true, newError(script, errs)
 	}
-	return in, nil, true
+	return in, true, nil
 }
 
 // parseLR parses a script with the LR automaton and LALRPOP's error recovery;
 // syntaxOK tells that there was no syntax or lexer error.
-func parseLR(script string) (in ast.Instruction, err error, syntaxOK bool) {
+func parseLR(script string) (in ast.Instruction, syntaxOK bool, err error) {
 	loadTables()
 	d := newAirDriver(script)
 	p := &lrParser[airSym, *airDriver]{tab: airTables, drv: d}
@@ -87,20 +87,20 @@ func parseLR(script string) (in ast.Instruction, err error, syntaxOK bool) {
 	p.syms = make([]symTriple[airSym], 0, 64)
 	p.run()
 	if p.err != nil {
-		return nil, newError(script, []label{airErrorLabel(p.err)}), false
+		return nil, false, newError(script, []label{airErrorLabel(p.err)})
 	}
 	syntaxOK = len(d.errors) == 0
 	errs := append(d.errors, d.val.finalize()...)
 	if len(errs) > 0 {
-		return nil, newError(script, errs), syntaxOK
+		return nil, syntaxOK, newError(script, errs)
 	}
-	return p.val.instr, nil, true
+	return p.val.instr, true, nil
 }
 
-// airSym is the value of an AIR grammar symbol. It is small and pointer-free, because
-// the parser copies symbols around a lot: a value symbol (a token, or a nonterminal
-// standing for one) keeps what is needed to build its ast.Value from the script text,
-// and other symbols refer to tables of the driver.
+// airSym is the value of an AIR grammar symbol. It is kept small because the parsers
+// copy symbols around a lot: a value symbol (a token, or a nonterminal standing for
+// one) keeps what is needed to build its ast.Value from the script text, an argument
+// list is an index in a table of the driver.
 type airSym struct {
 	num   int64           // I64: the number; F64: its bits
 	instr ast.Instruction // Instr, and the call / fail of Triplet / FailBody
@@ -150,7 +150,7 @@ type airDriver struct {
 }
 
 func newAirDriver(script string) *airDriver {
-	return &airDriver{src: script, lex: lexer{src: script, maxDepth: MaxNesting}, val: newValidator()}
+	return &airDriver{src: script, lex: lexer{src: script, maxDepth: MaxNesting}, val: newValidator(len(script))}
 }
 
 func (d *airDriver) next(tok *lrToken[airSym]) (bool, error) { return d.lex.next(tok) }

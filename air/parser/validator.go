@@ -83,8 +83,10 @@ func (v *validator) intern(name string) int32 {
 	return id
 }
 
-func newValidator() *validator {
-	return &validator{varDefs: map[string]ast.Span{}, machine: afterNextMachine{enabled: true}}
+// newValidator makes a validator for a script of the given length (used to size the
+// table of definitions: scripts define roughly one variable per 60 bytes at most).
+func newValidator(scriptLen int) *validator {
+	return &validator{varDefs: make(map[string]ast.Span, scriptLen/64), machine: afterNextMachine{enabled: true}}
 }
 
 func (v *validator) contains(name string, at ast.Span) bool {

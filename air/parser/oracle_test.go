@@ -120,7 +120,6 @@ func sameUpToHashOrder(script string, labels []Label, want string) bool {
 	return try(0)
 }
 
-
 // checkAgainstOracle parses every script and compares the outcome with AquaVM's. It
 // returns the number of scripts whose errors only differ in the order of messages that
 // AquaVM prints in (random) hash-map order.

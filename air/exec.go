@@ -328,13 +328,16 @@ func (e *exec) apArg(arg *ast.Value, touchTrace bool) (*agg, *execError) {
 			if err != nil {
 				return nil, err
 			}
-			v := ref.agg()
-			if touchTrace {
-				c := *v
-				c.pos = pos
-				v = &c
+			if !touchTrace {
+				return ref.agg(), nil
 			}
-			return v, nil
+			if ref.v != nil {
+				c := *ref.v
+				c.pos = pos
+				return &c, nil
+			}
+			it := ref.fold.it.peek()
+			return newAgg(it.v, it.tet, pos, it.prov), nil
 		}
 	case ast.KindCanonStream:
 		if arg.Lambda == nil {

@@ -92,42 +92,51 @@ func (s scheme) source() valueSource {
 	return fromPrev
 }
 
-// bimap is a one-to-one map between result positions and input positions.
+// bimap is a one-to-one map between result positions and input positions. Positions
+// are dense, so both directions are slices holding position+1 (0: none).
 type bimap struct {
-	l2r map[uint32]uint32
-	r2l map[uint32]uint32
+	l2r []uint32
+	r2l []uint32
+}
+
+func grow(s []uint32, i uint32) []uint32 {
+	if int(i) < len(s) {
+		return s
+	}
+	n := max(int(i)+1, 2*len(s), 16)
+	return append(s, make([]uint32, n-len(s))...)
 }
 
 func (b *bimap) insert(l, r uint32) {
-	if b.l2r == nil {
-		b.l2r = map[uint32]uint32{}
-		b.r2l = map[uint32]uint32{}
+	b.l2r = grow(b.l2r, l)
+	b.r2l = grow(b.r2l, r)
+	if old := b.l2r[l]; old != 0 {
+		b.r2l[old-1] = 0
 	}
-	if oldR, ok := b.l2r[l]; ok {
-		delete(b.r2l, oldR)
+	if old := b.r2l[r]; old != 0 {
+		b.l2r[old-1] = 0
 	}
-	if oldL, ok := b.r2l[r]; ok {
-		delete(b.l2r, oldL)
-	}
-	b.l2r[l] = r
-	b.r2l[r] = l
+	b.l2r[l] = r + 1
+	b.r2l[r] = l + 1
 }
 
 func (b *bimap) get(l uint32) (uint32, bool) {
-	r, ok := b.l2r[l]
-	return r, ok
+	if int(l) >= len(b.l2r) || b.l2r[l] == 0 {
+		return 0, false
+	}
+	return b.l2r[l] - 1, true
 }
 
 // traceHandler merges the prev and current traces while the script runs and builds the
 // result trace, as AquaVM's trace handler does.
 type traceHandler struct {
-	prev, cur  slider
-	newToPrev  bimap
-	newToCur   bimap
-	result     []data.State
-	parStack   []*parFSM
-	folds      map[uint32]*foldFSM
-	ctxTypeErr error
+	prev, cur slider
+	newToPrev bimap
+	newToCur  bimap
+	result    []data.State
+	parStack  []*parFSM
+	folds     map[uint32]*foldFSM
+	gens      []uint32 // backing store of the one-element generation lists of ap states
 }
 
 func newTraceHandler(prev, cur []data.State) *traceHandler {
@@ -267,7 +276,12 @@ func (t *traceHandler) meetApStart() (*metAp, error) {
 }
 
 func (t *traceHandler) meetApEnd() {
-	t.result = append(t.result, data.State{Kind: data.StateAp, Gens: []uint32{0}})
+	if len(t.gens) == 0 {
+		t.gens = make([]uint32, 256)
+	}
+	g := t.gens[:1:1]
+	t.gens = t.gens[1:]
+	t.result = append(t.result, data.State{Kind: data.StateAp, Gens: g})
 }
 
 func (t *traceHandler) meetCanonStart() (*data.CanonResult, error) {
@@ -710,6 +724,8 @@ func (t *traceHandler) updateGeneration(pos, gen uint32) error {
 	}
 	st := &t.result[pos]
 	switch {
+	case st.Kind == data.StateAp && len(st.Gens) == 1:
+		st.Gens[0] = gen
 	case st.Kind == data.StateAp:
 		st.Gens = []uint32{gen}
 	case st.Kind == data.StateCall && st.Call.Kind == data.CallExecuted && st.Call.Value.Kind == data.ValueStream:

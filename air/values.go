@@ -416,11 +416,10 @@ func (k mapKey) value() value.Value {
 
 // kvObject builds the {"key": k, "value": v} object stored in stream maps.
 func kvObject(k mapKey, v value.Value) value.Value {
-	o := value.NewObject(2)
-	o.Set("key", k.value())
-	o.Set("value", v)
-	return o
+	return value.NewObjectSorted(kvKeys, []value.Value{k.value(), v})
 }
+
+var kvKeys = []string{"key", "value"}
 
 // canonMap is a canon stream map: the map's entries in stream order plus, per key, the
 // canon stream of the values inserted under it.

@@ -132,6 +132,14 @@ func NewObject(capacity int) *Object {
 	return &Object{keys: make([]string, 0, capacity), vals: make([]Value, 0, capacity)}
 }
 
+// NewObjectSorted returns an object over the given entries without copying them: keys
+// must be in ascending byte order without duplicates and vals of the same length. keys
+// may be shared by many objects (Set copies it before changing it); vals becomes the
+// object's own.
+func NewObjectSorted(keys []string, vals []Value) *Object {
+	return &Object{keys: keys[:len(keys):len(keys)], vals: vals[:len(vals):len(vals)]}
+}
+
 func (o *Object) find(key string) (int, bool) {
 	// Hand-rolled binary search: sort.Search with a closure is measurably slower.
 	lo, hi := 0, len(o.keys)

@@ -52,7 +52,8 @@ func newError(script string, labels []label) *Error {
 	return e
 }
 
-// Parse parses and validates an AIR script. On failure the error is an *Error.
+// Parse parses and validates an AIR script. On failure the error is an *Error. Parse is
+// safe for concurrent use.
 func Parse(script string) (ast.Instruction, error) {
 	if in, ok, err := parseFast(script); ok {
 		return in, err

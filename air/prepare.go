@@ -46,7 +46,8 @@ func parseData(prevRaw, curRaw []byte) (*data.Data, *data.Data, *prepError) {
 	return prev, cur, nil
 }
 
-// verifyCidInfo recomputes every CID of the stores and checks every reference.
+// verifyCidInfo recomputes every CID of the stores and checks every reference. Like
+// AquaVM, which walks hash maps, it reports the first failure found in no set order.
 func verifyCidInfo(ci *data.CidInfo) *prepError {
 	mismatch := func(typ, c string) *prepError {
 		return &prepError{CodeCidStoreVerificationError, fmt.Sprintf("Value mismatch in the %q store for CID %q", typ, c)}
@@ -72,34 +73,30 @@ func verifyCidInfo(ci *data.CidInfo) *prepError {
 		tCE  = "air_interpreter_data::executed_state::CanonCidAggregate"
 		tCR  = "air_interpreter_data::executed_state::CanonResultCidAggregate"
 	)
-	for _, c := range sortedKeys(ci.ValueStore) {
-		if p := check(tRaw, c, stringBytes(ci.ValueStore[c])); p != nil {
+	for c, text := range ci.ValueStore {
+		if p := check(tRaw, c, stringBytes(text)); p != nil {
 			return p
 		}
 	}
-	for _, c := range sortedKeys(ci.TetrapletStore) {
-		t := ci.TetrapletStore[c]
+	for c, t := range ci.TetrapletStore {
 		buf = tetrapletJSON(buf[:0], &t)
 		if p := check(tTet, c, buf); p != nil {
 			return p
 		}
 	}
-	for _, c := range sortedKeys(ci.CanonElementStore) {
-		e := ci.CanonElementStore[c]
+	for c, e := range ci.CanonElementStore {
 		buf = canonElementJSON(buf[:0], &e)
 		if p := check(tCE, c, buf); p != nil {
 			return p
 		}
 	}
-	for _, c := range sortedKeys(ci.CanonResultStore) {
-		r := ci.CanonResultStore[c]
+	for c, r := range ci.CanonResultStore {
 		buf = canonResultJSON(buf[:0], &r)
 		if p := check(tCR, c, buf); p != nil {
 			return p
 		}
 	}
-	for _, c := range sortedKeys(ci.CanonResultStore) {
-		r := ci.CanonResultStore[c]
+	for _, r := range ci.CanonResultStore {
 		for _, v := range r.Values {
 			if _, ok := ci.CanonElementStore[v]; !ok {
 				return missing(tCR, tCE, v)
@@ -109,8 +106,7 @@ func verifyCidInfo(ci *data.CidInfo) *prepError {
 			return missing(tCR, tTet, r.Tetraplet)
 		}
 	}
-	for _, c := range sortedKeys(ci.CanonElementStore) {
-		e := ci.CanonElementStore[c]
+	for _, e := range ci.CanonElementStore {
 		if _, ok := ci.TetrapletStore[e.Tetraplet]; !ok {
 			return missing(tCE, tTet, e.Tetraplet)
 		}
@@ -128,15 +124,13 @@ func verifyCidInfo(ci *data.CidInfo) *prepError {
 			}
 		}
 	}
-	for _, c := range sortedKeys(ci.ServiceResultStore) {
-		a := ci.ServiceResultStore[c]
+	for c, a := range ci.ServiceResultStore {
 		buf = serviceResultJSON(buf[:0], &a)
 		if p := check(tSR, c, buf); p != nil {
 			return p
 		}
 	}
-	for _, c := range sortedKeys(ci.ServiceResultStore) {
-		a := ci.ServiceResultStore[c]
+	for _, a := range ci.ServiceResultStore {
 		if _, ok := ci.TetrapletStore[a.TetrapletCID]; !ok {
 			return missing(tSR, tTet, a.TetrapletCID)
 		}

@@ -17,26 +17,36 @@ type cidState struct {
 }
 
 func newCidState(prev, cur *data.CidInfo) *cidState {
-	info := *prev
-	merge := func() {
-		for k, v := range cur.ValueStore {
-			info.ValueStore[k] = v
-		}
-		for k, v := range cur.TetrapletStore {
-			info.TetrapletStore[k] = v
-		}
-		for k, v := range cur.CanonElementStore {
-			info.CanonElementStore[k] = v
-		}
-		for k, v := range cur.CanonResultStore {
-			info.CanonResultStore[k] = v
-		}
-		for k, v := range cur.ServiceResultStore {
-			info.ServiceResultStore[k] = v
-		}
+	info := data.CidInfo{
+		ValueStore:         union(prev.ValueStore, cur.ValueStore),
+		TetrapletStore:     union(prev.TetrapletStore, cur.TetrapletStore),
+		CanonElementStore:  union(prev.CanonElementStore, cur.CanonElementStore),
+		CanonResultStore:   union(prev.CanonResultStore, cur.CanonResultStore),
+		ServiceResultStore: union(prev.ServiceResultStore, cur.ServiceResultStore),
 	}
-	merge()
 	return &cidState{info: info, parsed: map[string]value.Value{}, tetCIDs: map[data.Tetraplet]string{}}
+}
+
+// union merges two stores, the current one winning on equal CIDs, by inserting the
+// smaller into the larger (both belong to the run and may be modified).
+func union[V any](prev, cur map[string]V) map[string]V {
+	switch {
+	case prev == nil && cur == nil:
+		return map[string]V{}
+	case len(cur) >= len(prev) && cur != nil:
+		for k, v := range prev {
+			if _, ok := cur[k]; !ok {
+				cur[k] = v
+			}
+		}
+		return cur
+	case prev == nil:
+		prev = map[string]V{}
+	}
+	for k, v := range cur {
+		prev[k] = v
+	}
+	return prev
 }
 
 // trackValue stores a value in the value store and returns its CID.

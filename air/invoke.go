@@ -6,6 +6,7 @@ package air
 
 import (
 	"fmt"
+	"github.com/cascadep2p/cascade/air/internal/rustfmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -173,38 +174,8 @@ func unprocessedDebug(m CallResults) string {
 			b.WriteString(", ")
 		}
 		r := m[id]
-		fmt.Fprintf(&b, "%q: CallServiceResult { ret_code: %d, result: %s }", strconv.Itoa(int(id)), r.RetCode, rustDebugString(r.Result))
+		fmt.Fprintf(&b, "%q: CallServiceResult { ret_code: %d, result: %s }", strconv.Itoa(int(id)), r.RetCode, rustfmt.DebugStr(r.Result))
 	}
 	b.WriteByte('}')
-	return b.String()
-}
-
-// rustDebugString quotes a string the way Rust's Debug for str does.
-func rustDebugString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		case 0:
-			b.WriteString(`\0`)
-		default:
-			if r < 0x20 || r == 0x7f {
-				fmt.Fprintf(&b, `\u{%x}`, r)
-			} else {
-				b.WriteRune(r)
-			}
-		}
-	}
-	b.WriteByte('"')
 	return b.String()
 }

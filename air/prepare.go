@@ -3,6 +3,7 @@ package air
 import (
 	"errors"
 	"fmt"
+	"github.com/cascadep2p/cascade/air/internal/rustfmt"
 	"sort"
 	"strings"
 	"unsafe"
@@ -168,7 +169,7 @@ func groupCids(d *data.Data) (map[string]*peerInfo, *prepError) {
 	for _, pk := range sortedKeys(d.Signatures) {
 		pid, err := sig.PeerIDFromPublicKeyRaw([]byte(pk))
 		if err != nil {
-			return nil, sigErr("malformed key: %s: %s", rustDebugString(sig.Base58Encode([]byte(pk))), err.Error())
+			return nil, sigErr("malformed key: %s: %s", rustfmt.DebugStr(sig.Base58Encode([]byte(pk))), err.Error())
 		}
 		grouped[pid] = &peerInfo{pk: pk, sig: d.Signatures[pk], peerID: pid}
 	}
@@ -176,7 +177,7 @@ func groupCids(d *data.Data) (map[string]*peerInfo, *prepError) {
 	push := func(peer, c string) *prepError {
 		pi := grouped[peer]
 		if pi == nil {
-			return sigErr("peer_id doens't match any available public key: %s", rustDebugString(peer))
+			return sigErr("peer_id doens't match any available public key: %s", rustfmt.DebugStr(peer))
 		}
 		pi.cids = append(pi.cids, c)
 		return nil
@@ -224,7 +225,7 @@ func groupCids(d *data.Data) (map[string]*peerInfo, *prepError) {
 func cidsDebug(cids []string) string {
 	parts := make([]string, len(cids))
 	for i, c := range cids {
-		parts[i] = rustDebugString(c)
+		parts[i] = rustfmt.DebugStr(c)
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
 }
@@ -251,7 +252,7 @@ func verifyData(prev, cur *data.Data, particleID string) (map[string]string, *pr
 			if errors.As(err, &ve) {
 				detail = ve.Debug()
 			}
-			return nil, sigErr("signature mismatch for %s: %s, values: CIDS: %s", rustDebugString(pid), detail, cidsDebug(pi.cids))
+			return nil, sigErr("signature mismatch for %s: %s, values: CIDS: %s", rustfmt.DebugStr(pid), detail, cidsDebug(pi.cids))
 		}
 	}
 	for _, pid := range sortedKeys(cg) {
@@ -267,7 +268,7 @@ func verifyData(prev, cur *data.Data, particleID string) (map[string]string, *pr
 			pg[pid] = other
 		}
 		if !isMultiSubset(larger.cids, smaller.cids) {
-			return nil, sigErr("inconsistent CID multisets on merge for peer %s, prev: %s, current: %s", rustDebugString(pid), cidsDebug(larger.cids), cidsDebug(smaller.cids))
+			return nil, sigErr("inconsistent CID multisets on merge for peer %s, prev: %s, current: %s", rustfmt.DebugStr(pid), cidsDebug(larger.cids), cidsDebug(smaller.cids))
 		}
 	}
 	out := make(map[string]string, len(pg)+1)

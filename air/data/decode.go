@@ -3,6 +3,7 @@ package data
 import (
 	"encoding/binary"
 	"fmt"
+	"github.com/cascadep2p/cascade/air/internal/rustfmt"
 	"math/bits"
 	"unicode/utf8"
 	"unsafe"
@@ -26,12 +27,12 @@ type Limits struct {
 
 func limitErr(format string, args ...any) *DecodeError {
 	msg := fmt.Sprintf(format, args...)
-	return &DecodeError{Kind: KindLimit, Msg: msg, debug: "Limit(" + rustDebugStr(msg) + ")"}
+	return &DecodeError{Kind: KindLimit, Msg: msg, debug: "Limit(" + rustfmt.DebugStr(msg) + ")"}
 }
 
 func archiveErr(format string, args ...any) *DecodeError {
 	msg := fmt.Sprintf(format, args...)
-	return &DecodeError{Kind: KindArchive, Msg: msg, debug: rustDebugStr(msg)}
+	return &DecodeError{Kind: KindArchive, Msg: msg, debug: rustfmt.DebugStr(msg)}
 }
 
 // annotate prefixes the message of a *DecodeError with where it happened.
@@ -40,7 +41,7 @@ func annotate(err error, where string) error {
 		c := *de
 		c.Msg = where + ": " + c.Msg
 		if c.Kind == KindArchive {
-			c.debug = rustDebugStr(c.Msg)
+			c.debug = rustfmt.DebugStr(c.Msg)
 		}
 		return &c
 	}

@@ -2,6 +2,7 @@ package data
 
 import (
 	"encoding/binary"
+	"github.com/cascadep2p/cascade/air/internal/rustfmt"
 	"math"
 	"strconv"
 	"unicode/utf8"
@@ -115,7 +116,7 @@ func (h *mpHead) unexpected() string {
 		return "floating point `" + rustFloat(h.f) + "`"
 	case mpStr:
 		if utf8.Valid(h.data) {
-			return "string " + rustDebugStr(string(h.data))
+			return "string " + rustfmt.DebugStr(string(h.data))
 		}
 		return "byte array"
 	case mpBin:

@@ -2,8 +2,7 @@ package data
 
 import (
 	"fmt"
-	"strings"
-	"unicode"
+	"github.com/cascadep2p/cascade/air/internal/rustfmt"
 )
 
 // ErrorKind tells which layer of the interpreter data failed to decode.
@@ -162,57 +161,5 @@ var (
 
 // syntaxErr is rmp_serde's Syntax(msg) error, what serde's custom errors become.
 func syntaxErr(msg string) *envErr {
-	return &envErr{display: msg, debug: "Syntax(" + rustDebugStr(msg) + ")"}
-}
-
-// rustDebugStr quotes s like Rust's `{:?}` for str.
-func rustDebugStr(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		default:
-			writeRustEscaped(&b, r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
-}
-
-// rustDebugChar quotes r like Rust's `{:?}` for char (semver prints '\0' the same way).
-func rustDebugChar(r rune) string {
-	var b strings.Builder
-	b.WriteByte('\'')
-	if r == '\'' {
-		b.WriteString(`\'`)
-	} else {
-		writeRustEscaped(&b, r)
-	}
-	b.WriteByte('\'')
-	return b.String()
-}
-
-func writeRustEscaped(b *strings.Builder, r rune) {
-	switch r {
-	case '\\':
-		b.WriteString(`\\`)
-	case '\n':
-		b.WriteString(`\n`)
-	case '\r':
-		b.WriteString(`\r`)
-	case '\t':
-		b.WriteString(`\t`)
-	case 0:
-		b.WriteString(`\0`)
-	default:
-		// Rust escapes what it does not consider printable and grapheme extenders;
-		// Go's tables are a close approximation.
-		if (!unicode.IsPrint(r) && r != ' ') || unicode.In(r, unicode.Mn, unicode.Me) {
-			fmt.Fprintf(b, `\u{%x}`, r)
-			return
-		}
-		b.WriteRune(r)
-	}
+	return &envErr{display: msg, debug: "Syntax(" + rustfmt.DebugStr(msg) + ")"}
 }

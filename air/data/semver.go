@@ -1,6 +1,7 @@
 package data
 
 import (
+	"github.com/cascadep2p/cascade/air/internal/rustfmt"
 	"strings"
 )
 
@@ -69,7 +70,7 @@ func parseSemver(text string) (semver, string) {
 		}
 	}
 	if rest != "" {
-		return v, "unexpected character " + rustDebugChar([]rune(rest)[0]) + " after " + string(pos)
+		return v, "unexpected character " + rustfmt.DebugChar([]rune(rest)[0]) + " after " + string(pos)
 	}
 	return v, ""
 }
@@ -92,7 +93,7 @@ func semverNumber(s string, pos semverPart) (uint64, string, string) {
 		return n, s[i:], ""
 	}
 	if s != "" {
-		return 0, s, "unexpected character " + rustDebugChar([]rune(s)[0]) + " while parsing " + string(pos)
+		return 0, s, "unexpected character " + rustfmt.DebugChar([]rune(s)[0]) + " while parsing " + string(pos)
 	}
 	return 0, s, "unexpected end of input while parsing " + string(pos)
 }
@@ -102,7 +103,7 @@ func semverDot(s string, pos semverPart) (string, string) {
 		return r, ""
 	}
 	if s != "" {
-		return s, "unexpected character " + rustDebugChar([]rune(s)[0]) + " after " + string(pos)
+		return s, "unexpected character " + rustfmt.DebugChar([]rune(s)[0]) + " after " + string(pos)
 	}
 	return s, "unexpected end of input while parsing " + string(pos)
 }

@@ -3,6 +3,7 @@ package data
 import (
 	"encoding/binary"
 	"slices"
+	"strings"
 )
 
 // Encode serializes d as AquaVM 0.62 does: the envelope with versions FormatVersion and
@@ -292,20 +293,16 @@ func (w *writer) lore(lore []FoldLore) int {
 // entries writes a store: for each entry in key order, the key target and the value
 // (written by value, returning its position), then the array of entries.
 func entries[V any](w *writer, m map[string]V, value func(V) int) int {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	items := sortedEntries(m)
+	deps := make([]int, 2*len(items))
+	for i := range items {
+		deps[2*i] = w.rcStr(items[i].k)
+		deps[2*i+1] = value(items[i].v)
 	}
-	slices.Sort(keys)
-	deps := make([]int, 2*len(keys))
-	for i, k := range keys {
-		deps[2*i] = w.rcStr(k)
-		deps[2*i+1] = value(m[k])
-	}
-	start := w.alloc(entrySize * len(keys))
-	for i, k := range keys {
+	start := w.alloc(entrySize * len(items))
+	for i := range items {
 		p := start + entrySize*i
-		w.fat(p, deps[2*i], len(k))
+		w.fat(p, deps[2*i], len(items[i].k))
 		w.ptr(p+8, deps[2*i+1])
 	}
 	return start
@@ -403,4 +400,54 @@ func (w *writer) signatures(m map[string]string) int {
 		w.fat(p+8, deps[2*i+1], len(m[k]))
 	}
 	return start
+}
+
+// entry is a map entry with the eight key bytes that follow the prefix all keys share,
+// big-endian (zero-padded): comparing them first settles almost every comparison of two
+// CIDs, which all start with the same nine characters.
+type entry[V any] struct {
+	p uint64
+	k string
+	v V
+}
+
+// sortedEntries returns the entries of m in ascending byte order of their keys.
+func sortedEntries[V any](m map[string]V) []entry[V] {
+	items := make([]entry[V], 0, len(m))
+	common := -1
+	var first string
+	for k, v := range m {
+		if common < 0 {
+			first, common = k, len(k)
+		} else {
+			n := min(common, len(k))
+			i := 0
+			for i < n && k[i] == first[i] {
+				i++
+			}
+			common = i
+		}
+		items = append(items, entry[V]{k: k, v: v})
+	}
+	for i := range items {
+		k := items[i].k
+		var p uint64
+		for j := common; j < common+8; j++ {
+			p <<= 8
+			if j < len(k) {
+				p |= uint64(k[j])
+			}
+		}
+		items[i].p = p
+	}
+	slices.SortFunc(items, func(a, b entry[V]) int {
+		switch {
+		case a.p < b.p:
+			return -1
+		case a.p > b.p:
+			return 1
+		}
+		return strings.Compare(a.k, b.k)
+	})
+	return items
 }

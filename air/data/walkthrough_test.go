@@ -107,3 +107,16 @@ func TestWalkthrough12_2(t *testing.T) {
 		t.Logf("not byte-identical (allowed): %d vs %d bytes", len(enc), len(blob))
 	}
 }
+
+func TestSortedEntriesByteOrder(t *testing.T) {
+	m := map[string]int{"bagaaihrab": 1, "bagaaihraa": 2, "bagaaiera": 3, "a": 4, "": 5, "bagaaihra": 6, "bagaaihraa\x00": 7, "zz": 8}
+	items := sortedEntries(m)
+	for i := 1; i < len(items); i++ {
+		if items[i-1].k >= items[i].k {
+			t.Fatalf("not in byte order: %q before %q", items[i-1].k, items[i].k)
+		}
+	}
+	if len(items) != len(m) {
+		t.Fatalf("%d entries, want %d", len(items), len(m))
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"github.com/cascadep2p/cascade/air/cid"
 	"github.com/cascadep2p/cascade/air/data"
 	"github.com/cascadep2p/cascade/air/value"
-	"unsafe"
 )
 
 // cidState holds the five content-addressed stores of a run: prev ∪ current ∪ new.
@@ -12,7 +11,7 @@ type cidState struct {
 	info    data.CidInfo
 	parsed  map[string]value.Value    // cache of parsed value-store texts
 	tetCIDs map[data.Tetraplet]string // cache of tetraplet CIDs
-	buf     []byte                    // value texts; handed over to the store when new
+	buf     []byte                    // scratch for value texts
 	small   []byte                    // texts of tetraplets and aggregates
 }
 
@@ -49,17 +48,16 @@ func union[V any](prev, cur map[string]V) map[string]V {
 	return prev
 }
 
-// trackValue stores a value in the value store and returns its CID.
+// trackValue stores a value in the value store and returns its CID. The text is built in
+// a scratch buffer that grows to the largest value of the run, and copied only when new.
 func (s *cidState) trackValue(v value.Value) string {
-	if n := value.EncodedLen(v); cap(s.buf) < n {
-		s.buf = make([]byte, 0, n)
+	if n := value.SizeHint(v); cap(s.buf) < n {
+		s.buf = make([]byte, 0, n+n/8)
 	}
 	s.buf = value.AppendJSON(s.buf[:0], v)
 	c := cid.FromBytes(s.buf)
 	if _, ok := s.info.ValueStore[c]; !ok {
-		// The buffer becomes the stored text (no copy); the next value gets a new one.
-		s.info.ValueStore[c] = unsafe.String(unsafe.SliceData(s.buf), len(s.buf))
-		s.buf = nil
+		s.info.ValueStore[c] = string(s.buf)
 		s.parsed[c] = v
 	}
 	return c

@@ -225,3 +225,30 @@ func stringLen(s string) int {
 	}
 	return n
 }
+
+// SizeHint returns a lower bound of the length of v's JSON text, computed without looking
+// at string contents (escapes are not counted): cheap enough to size a buffer with.
+func SizeHint(v Value) int {
+	switch x := v.(type) {
+	case string:
+		return len(x) + 2
+	case []Value:
+		n := len(x) + 1
+		for _, e := range x {
+			n += SizeHint(e)
+		}
+		return n
+	case *Object:
+		if x == nil {
+			return 2
+		}
+		n := 2*len(x.keys) + 1
+		for i, k := range x.keys {
+			n += len(k) + 2 + SizeHint(x.vals[i])
+		}
+		return n
+	case Number:
+		return 1
+	}
+	return 4 // null, true, false
+}

@@ -694,14 +694,29 @@ func (p *parser) f64FromParts(positive bool, sig uint64, exp int32) (float64, er
 // hold a quote, a backslash or a control character; the caller finishes byte by byte.
 func skipPlain(b []byte, i int) int {
 	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
+		ones   = 0x0101010101010101
+		highs  = 0x8080808080808080
+		quote  = ones * '"'
+		bslash = ones * '\\'
+		ctrl   = ones * 0x20
 	)
+	special := func(x uint64) uint64 {
+		q, bs := x^quote, x^bslash
+		return ((q - ones) &^ q) | ((bs - ones) &^ bs) | ((x - ctrl) &^ x)
+	}
+	for i+32 <= len(b) {
+		w := b[i : i+32 : i+32]
+		x0 := binary.LittleEndian.Uint64(w[0:])
+		x1 := binary.LittleEndian.Uint64(w[8:])
+		x2 := binary.LittleEndian.Uint64(w[16:])
+		x3 := binary.LittleEndian.Uint64(w[24:])
+		if (special(x0)|special(x1)|special(x2)|special(x3))&highs != 0 {
+			break
+		}
+		i += 32
+	}
 	for i+8 <= len(b) {
-		x := binary.LittleEndian.Uint64(b[i:])
-		q := x ^ (ones * '"')
-		bs := x ^ (ones * '\\')
-		if ((q-ones)&^q|(bs-ones)&^bs|(x-ones*0x20)&^x)&highs != 0 {
+		if special(binary.LittleEndian.Uint64(b[i:]))&highs != 0 {
 			return i
 		}
 		i += 8

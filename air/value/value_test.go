@@ -599,3 +599,15 @@ func TestEncodedLen(t *testing.T) {
 		}
 	}
 }
+
+func TestSizeHintIsALowerBound(t *testing.T) {
+	for _, text := range []string{`null`, `1.5e300`, `""`, `"a\"b\\c\n"`, `[]`, `[1,[2,{}]]`, `{}`, `{"a":1,"b\n":[true,null,"x"]}`} {
+		v, err := Parse([]byte(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h, n := SizeHint(v), len(Marshal(v)); h > n {
+			t.Errorf("SizeHint(%s) = %d > %d", text, h, n)
+		}
+	}
+}

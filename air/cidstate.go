@@ -4,6 +4,7 @@ import (
 	"github.com/cascadep2p/cascade/air/cid"
 	"github.com/cascadep2p/cascade/air/data"
 	"github.com/cascadep2p/cascade/air/value"
+	"unsafe"
 )
 
 // cidState holds the five content-addressed stores of a run: prev ∪ current ∪ new.
@@ -11,7 +12,7 @@ type cidState struct {
 	info    data.CidInfo
 	parsed  map[string]value.Value    // cache of parsed value-store texts
 	tetCIDs map[data.Tetraplet]string // cache of tetraplet CIDs
-	buf     []byte                    // scratch for value texts
+	buf     []byte                    // value texts; handed over to the store when new
 	small   []byte                    // texts of tetraplets and aggregates
 }
 
@@ -48,16 +49,18 @@ func union[V any](prev, cur map[string]V) map[string]V {
 	return prev
 }
 
-// trackValue stores a value in the value store and returns its CID. The text is built in
-// a scratch buffer that grows to the largest value of the run, and copied only when new.
+// trackValue stores a value in the value store and returns its CID. The text is written
+// into a buffer sized by a cheap lower bound (plus a little room for escapes); when the
+// value is new, that buffer becomes the stored text without a copy.
 func (s *cidState) trackValue(v value.Value) string {
 	if n := value.SizeHint(v); cap(s.buf) < n {
-		s.buf = make([]byte, 0, n+n/8)
+		s.buf = make([]byte, 0, n+n/64+64)
 	}
 	s.buf = value.AppendJSON(s.buf[:0], v)
 	c := cid.FromBytes(s.buf)
 	if _, ok := s.info.ValueStore[c]; !ok {
-		s.info.ValueStore[c] = string(s.buf)
+		s.info.ValueStore[c] = unsafe.String(unsafe.SliceData(s.buf), len(s.buf))
+		s.buf = nil
 		s.parsed[c] = v
 	}
 	return c

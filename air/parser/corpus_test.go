@@ -11,9 +11,10 @@ import (
 )
 
 // The shared corpora: conformance cases (recorded AquaVM runs) and compiled Aqua.
-const (
-	conformanceDir = "/work/shared/conformance/cases"
-	aquaDir        = "/work/shared/aqua/compiled"
+// Both live in the shared folder beside the repository.
+var (
+	conformanceDir = filepath.Join("..", "..", "..", "shared", "conformance", "cases")
+	aquaDir        = filepath.Join("..", "..", "..", "shared", "aqua", "compiled")
 )
 
 type corpusCase struct {

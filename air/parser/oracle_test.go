@@ -24,7 +24,7 @@ func oracleDir() string {
 	if d := os.Getenv("ORACLE_DIR"); d != "" {
 		return d
 	}
-	return "/work/shared/oracle"
+	return filepath.Join("..", "..", "..", "shared", "oracle")
 }
 
 // runOracle returns AquaVM's result for every script, or skips the test.

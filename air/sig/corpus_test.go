@@ -10,7 +10,8 @@ import (
 	"testing"
 )
 
-const corpusDir = "/work/shared/conformance/cases"
+// corpusDir is the conformance corpus in the shared folder beside the repository.
+var corpusDir = filepath.Join("..", "..", "..", "shared", "conformance", "cases")
 
 // corpusData is the part of the oracle's JSON view of interpreter data that
 // signatures depend on.

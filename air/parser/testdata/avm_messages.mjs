@@ -2,12 +2,12 @@
 // AquaVM 0.62 returns when asked to run it: {"ret_code": N, "error_message": "...",
 // "call_args": [...]} (call_args: the arguments of the first call request, if any).
 // Output: a JSON array in the same order. Uses the oracle's direct runner, so the
-// ORACLE_DIR environment variable (default /work/shared/oracle) must hold an installed oracle.
+// ORACLE_DIR environment variable (default: the oracle in the shared folder beside the repository) must hold an installed oracle.
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 
-const oracleDir = process.env.ORACLE_DIR || '/work/shared/oracle';
+const oracleDir = process.env.ORACLE_DIR || path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', '..', 'shared', 'oracle');
 const direct = await import(pathToFileURL(path.join(oracleDir, 'direct.mjs')).href);
 
 const scripts = JSON.parse(readFileSync(0, 'utf8'));

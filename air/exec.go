@@ -448,7 +448,9 @@ func (e *exec) apMap(a *ast.ApMap) *execError {
 		}
 		key = k
 	}
-	kv := newAgg(kvObject(key, v.v), v.tet, v.pos, v.prov)
+	// apArg made v for this instruction alone (touchTrace), so it becomes the entry.
+	kv := v
+	kv.v, kv.vcid = kvObject(key, v.v), ""
 	g := genFromMet(met)
 	if err := e.checkGeneration(g); err != nil {
 		return err

@@ -64,7 +64,20 @@ type exec struct {
 	myCID []string
 	trace *traceHandler
 
-	litTet *data.Tetraplet
+	litTet  *data.Tetraplet
+	litKeys map[*ast.Value]value.Value // boxed literal stream-map keys
+	aggs    []agg                      // slab the hot paths take aggregates from
+}
+
+// agg is newAgg with the aggregate taken from a per-run slab.
+func (e *exec) agg(v value.Value, tet *data.Tetraplet, pos uint32, prov provenance) *agg {
+	if len(e.aggs) == 0 {
+		e.aggs = make([]agg, 128)
+	}
+	a := &e.aggs[0]
+	e.aggs = e.aggs[1:]
+	*a = agg{v: v, tet: normTet(tet, prov), pos: pos, prov: prov}
+	return a
 }
 
 func (e *exec) incomplete() { e.complete = false }
@@ -332,12 +345,13 @@ func (e *exec) apArg(arg *ast.Value, touchTrace bool) (*agg, *execError) {
 				return ref.agg(), nil
 			}
 			if ref.v != nil {
-				c := *ref.v
+				c := e.agg(nil, nil, 0, provenance{kind: data.ProvenanceServiceResult})
+				*c = *ref.v
 				c.pos = pos
-				return &c, nil
+				return c, nil
 			}
 			it := ref.fold.it.peek()
-			return newAgg(it.v, it.tet, pos, it.prov), nil
+			return e.agg(it.v, it.tet, pos, it.prov), nil
 		}
 	case ast.KindCanonStream:
 		if arg.Lambda == nil {
@@ -360,7 +374,7 @@ func (e *exec) apArg(arg *ast.Value, touchTrace bool) (*agg, *execError) {
 	if err != nil {
 		return nil, err
 	}
-	return newAgg(r.v, r.first(), pos, r.prov), nil
+	return e.agg(r.v, r.first(), pos, r.prov), nil
 }
 
 // checkGeneration rejects a generation recorded in the data that no trace could have
@@ -377,6 +391,22 @@ func (e *exec) checkGeneration(g generation) *execError {
 		return uncatchable(CodeStreamDontHaveSuchGeneration, "stream doesn't have generation with number %d, supplied to the interpreter data is corrupted", g.idx)
 	}
 	return nil
+}
+
+// literalKey returns a literal stream-map key as a value, boxed once per run.
+func (e *exec) literalKey(k *ast.Value) value.Value {
+	if v, ok := e.litKeys[k]; ok {
+		return v
+	}
+	var v value.Value = k.Str
+	if k.Kind == ast.KindInt {
+		v = value.Int(k.Int)
+	}
+	if e.litKeys == nil {
+		e.litKeys = map[*ast.Value]value.Value{}
+	}
+	e.litKeys[k] = v
+	return v
 }
 
 func genFromMet(m *metAp) generation {
@@ -427,12 +457,10 @@ func (e *exec) apMap(a *ast.ApMap) *execError {
 	if terr != nil {
 		return errTrace(a.String(), terr)
 	}
-	var key mapKey
+	var key value.Value // a string or an integer
 	switch a.Key.Kind {
-	case ast.KindLiteral:
-		key = mapKey{isStr: true, s: a.Key.Str}
-	case ast.KindInt:
-		key = mapKey{i: a.Key.Int}
+	case ast.KindLiteral, ast.KindInt:
+		key = e.literalKey(&a.Key)
 	default:
 		r, err := e.resolve(&a.Key)
 		if err != nil {
@@ -446,7 +474,10 @@ func (e *exec) apMap(a *ast.ApMap) *execError {
 		if !ok {
 			return catchable(CodeStreamMapError, "unsupported type for %s map's key", a.Map.Name)
 		}
-		key = k
+		key = r.v
+		if n, isNum := r.v.(value.Number); isNum && !n.IsInteger() {
+			key = k.value()
+		}
 	}
 	// apArg made v for this instruction alone (touchTrace), so it becomes the entry.
 	kv := v

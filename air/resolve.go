@@ -4,6 +4,7 @@ import (
 	"github.com/cascadep2p/cascade/air/ast"
 	"github.com/cascadep2p/cascade/air/data"
 	"github.com/cascadep2p/cascade/air/value"
+	"strconv"
 )
 
 // iterItem is the current element of a fold: its value, raw tetraplet, trace position and
@@ -62,9 +63,8 @@ type arrayIter struct {
 	pos    uint32
 	prov   provenance
 	cursor int
-	// the element tetraplet of cachedAt, built once per element
-	cached   *data.Tetraplet
-	cachedAt int
+	// the element tetraplets, built together on the first peek
+	tets []data.Tetraplet
 }
 
 func (it *arrayIter) next() bool {
@@ -84,12 +84,34 @@ func (it *arrayIter) prev() bool {
 }
 
 func (it *arrayIter) peek() iterItem {
-	if it.cached == nil || it.cachedAt != it.cursor {
-		t := *it.tet
-		t.Lens += ".$.[" + itoa(it.cursor) + "]"
-		it.cached, it.cachedAt = &t, it.cursor
+	if it.tets == nil {
+		it.buildTetraplets()
 	}
-	return iterItem{v: it.arr[it.cursor], tet: it.cached, pos: it.pos, prov: it.prov}
+	return iterItem{v: it.arr[it.cursor], tet: &it.tets[it.cursor], pos: it.pos, prov: it.prov}
+}
+
+// buildTetraplets makes every element's tetraplet (lens + ".$.[i]") with a handful of
+// allocations: the lenses are substrings of one string.
+func (it *arrayIter) buildTetraplets() {
+	n := len(it.arr)
+	base := it.tet.Lens
+	b := make([]byte, 0, n*(len(base)+10))
+	ends := make([]int, n)
+	for i := range n {
+		b = append(b, base...)
+		b = append(b, ".$.["...)
+		b = strconv.AppendInt(b, int64(i), 10)
+		b = append(b, ']')
+		ends[i] = len(b)
+	}
+	all := string(b)
+	it.tets = make([]data.Tetraplet, n)
+	start := 0
+	for i := range n {
+		it.tets[i] = *it.tet
+		it.tets[i].Lens = all[start:ends[i]]
+		start = ends[i]
+	}
 }
 
 func (it *arrayIter) length() int { return len(it.arr) }

@@ -32,6 +32,11 @@ type agg struct {
 // newAgg builds a value aggregate the way AquaVM's ValueAggregate::new does: literals keep
 // only the tetraplet's peer, canon results its peer and lens.
 func newAgg(v value.Value, tet *data.Tetraplet, pos uint32, prov provenance) *agg {
+	return &agg{v: v, tet: normTet(tet, prov), pos: pos, prov: prov}
+}
+
+// normTet is the tetraplet an aggregate of that provenance keeps.
+func normTet(tet *data.Tetraplet, prov provenance) *data.Tetraplet {
 	switch prov.kind {
 	case data.ProvenanceLiteral:
 		if tet.ServiceID != "" || tet.FunctionName != "" || tet.Lens != "" {
@@ -42,7 +47,7 @@ func newAgg(v value.Value, tet *data.Tetraplet, pos uint32, prov provenance) *ag
 			tet = &data.Tetraplet{PeerPK: tet.PeerPK, Lens: tet.Lens}
 		}
 	}
-	return &agg{v: v, tet: tet, pos: pos, prov: prov}
+	return tet
 }
 
 // valuesMatrix is a list of generations of stream values.
@@ -414,9 +419,10 @@ func (k mapKey) value() value.Value {
 	return value.Int(k.i)
 }
 
-// kvObject builds the {"key": k, "value": v} object stored in stream maps.
-func kvObject(k mapKey, v value.Value) value.Value {
-	return value.NewObjectSorted(kvKeys, []value.Value{k.value(), v})
+// kvObject builds the {"key": k, "value": v} object stored in stream maps; k is the key
+// as a value (a string or an integer).
+func kvObject(k, v value.Value) value.Value {
+	return value.NewObject2(kvKeys, k, v)
 }
 
 var kvKeys = []string{"key", "value"}

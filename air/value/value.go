@@ -140,6 +140,18 @@ func NewObjectSorted(keys []string, vals []Value) *Object {
 	return &Object{keys: keys[:len(keys):len(keys)], vals: vals[:len(vals):len(vals)]}
 }
 
+// NewObject2 returns the object {keys[0]: v0, keys[1]: v1} in a single allocation; keys
+// must be two sorted, distinct keys and may be shared between objects.
+func NewObject2(keys []string, v0, v1 Value) *Object {
+	p := &struct {
+		o    Object
+		vals [2]Value
+	}{vals: [2]Value{v0, v1}}
+	p.o.keys = keys[:2:2]
+	p.o.vals = p.vals[:]
+	return &p.o
+}
+
 func (o *Object) find(key string) (int, bool) {
 	// Hand-rolled binary search: sort.Search with a closure is measurably slower.
 	lo, hi := 0, len(o.keys)

@@ -5,6 +5,7 @@ import (
 	"github.com/cascadep2p/cascade/air/cid"
 	"github.com/cascadep2p/cascade/air/data"
 	"github.com/cascadep2p/cascade/air/value"
+	"strconv"
 )
 
 // instrError is the object behind %last_error% and :error:.
@@ -88,7 +89,8 @@ func (e *exec) recordCID(peer, c string) {
 	}
 }
 
-// instrText is the instruction's text form, computed only when an error object needs it.
+// logsPeerID tells whether an instruction's error objects carry a peer_id (AquaVM's
+// PeerIDErrorLogable: call and the canon forms).
 func logsPeerID(in ast.Instruction) bool {
 	switch in.(type) {
 	case *ast.Call, *ast.Canon, *ast.CanonMap, *ast.CanonMapScalar:
@@ -1197,12 +1199,5 @@ func (e *exec) applyServiceResult(c *ast.Call, tet *data.Tetraplet, argHash stri
 
 // callServiceResultDisplay renders a call result as AquaVM's CallServiceResult Display.
 func callServiceResultDisplay(r CallResult) string {
-	return "ret_code: " + itoa64(int64(r.RetCode)) + ", result: '" + r.Result + "'"
-}
-
-func itoa64(i int64) string {
-	if i < 0 {
-		return "-" + itoa(int(-i))
-	}
-	return itoa(int(i))
+	return "ret_code: " + strconv.Itoa(int(r.RetCode)) + ", result: '" + r.Result + "'"
 }

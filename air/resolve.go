@@ -484,20 +484,6 @@ func (e *exec) canonMapLambda(m *canonMap, l *ast.Lambda) (value.Value, *data.Te
 	return v, &t, nil
 }
 
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	var b [20]byte
-	n := len(b)
-	for i > 0 {
-		n--
-		b[n] = byte('0' + i%10)
-		i /= 10
-	}
-	return string(b[n:])
-}
-
 // first returns the operand's (first) tetraplet.
 func (r *resolved) first() *data.Tetraplet {
 	if r.many != nil {

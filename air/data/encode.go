@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"slices"
 	"strings"
-	"sync"
 )
 
 // Encode serializes d as AquaVM 0.62 does: the envelope with versions FormatVersion and
@@ -16,26 +15,10 @@ func Encode(d *Data) []byte {
 	est := EncodedSize(d)
 	hdr := binHeaderLen(est)
 	base := envelopePrefixLen + hdr
-	w := writerPool.Get().(*writer)
-	// Small outputs are written into the pooled writer's scratch buffer and copied out at
-	// their exact size: the estimate counts every string as unshared, so a buffer of that
-	// size would be mostly garbage. Large ones get their own buffer (a copy would double
-	// the memory they need).
-	small := base+est <= pooledEncodeMax
-	if small {
-		if cap(w.scratch) < base+est {
-			w.scratch = make([]byte, 0, base+est)
-		}
-		w.buf = w.scratch[:base]
-	} else {
-		w.buf = make([]byte, base, base+est)
-	}
-	w.base = base
-	if w.strs == nil {
-		ci := &d.CidInfo
-		w.strs = make(map[string]int, len(d.Trace)+len(ci.ValueStore)+len(ci.TetrapletStore)+
-			3*len(ci.CanonElementStore)+2*len(ci.CanonResultStore)+3*len(ci.ServiceResultStore))
-	}
+	w := &writer{buf: make([]byte, base, base+est), base: base}
+	ci := &d.CidInfo
+	w.strs = make(map[string]int, len(d.Trace)+len(ci.ValueStore)+len(ci.TetrapletStore)+
+		3*len(ci.CanonElementStore)+2*len(ci.CanonResultStore)+3*len(ci.ServiceResultStore))
 	w.data(d)
 	n := len(w.buf) - base
 	real := binHeaderLen(n)
@@ -45,30 +28,8 @@ func Encode(d *Data) []byte {
 		w.buf = w.buf[:envelopePrefixLen+real+n]
 	}
 	appendEnvelope(w.buf[:0], n)
-	out := w.buf
-	if small {
-		out = slices.Clone(w.buf)
-		w.scratch = w.buf[:0]
-	}
-	w.buf = nil
-	if len(w.strs) > pooledMapMax {
-		w.strs = nil // a map that large is not worth keeping
-	}
-	clear(w.strs)
-	w.strings = nil
-	writerPool.Put(w)
-	return out
+	return w.buf
 }
-
-// Limits of what pooled writers keep: the largest output written into the scratch buffer,
-// and the most shared strings whose map is kept.
-const (
-	pooledEncodeMax = 1 << 20
-	pooledMapMax    = 1 << 14
-)
-
-// writerPool keeps writers, their sharing maps and scratch buffers between calls.
-var writerPool = sync.Pool{New: func() any { return new(writer) }}
 
 // EncodedSize returns an upper bound of the archive size Encode writes for d (the
 // envelope adds at most 57 bytes).
@@ -121,9 +82,8 @@ func EncodedSize(d *Data) int {
 
 // writer builds an archive after base bytes of buf reserved for the envelope.
 type writer struct {
-	buf     []byte
-	scratch []byte // pooled output buffer for small outputs
-	base    int
+	buf  []byte
+	base int
 	// shared targets by content: Rc<str> (CIDs, argument hashes) and Rc<String> (peer ids)
 	strs    map[string]int
 	strings map[string]int

@@ -124,12 +124,19 @@ func canonResultJSON(b []byte, r *data.CanonResultAgg) []byte {
 }
 
 func (s *cidState) trackTetraplet(t *data.Tetraplet) string {
-	if c, ok := s.tetCIDs[*t]; ok {
-		return c
+	// Tetraplets with a lens are mostly one-off (fold elements: ".$.[i]"); only the others,
+	// which repeat for every call of a service, are worth memoizing.
+	memo := t.Lens == ""
+	if memo {
+		if c, ok := s.tetCIDs[*t]; ok {
+			return c
+		}
 	}
 	s.small = tetrapletJSON(s.small[:0], t)
 	c := cid.FromBytes(s.small)
-	s.tetCIDs[*t] = c
+	if memo {
+		s.tetCIDs[*t] = c
+	}
 	if _, ok := s.info.TetrapletStore[c]; !ok {
 		s.info.TetrapletStore[c] = *t
 	}

@@ -1,8 +1,8 @@
 package parser
 
 import (
+	"github.com/cascadep2p/cascade/air/internal/rustfmt"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/cascadep2p/cascade/air/ast"
@@ -253,7 +253,7 @@ func debugExpected(terms []int) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(rustDebugString(lambdaTerminalNames[t]))
+		b.WriteString(rustfmt.DebugStr(lambdaTerminalNames[t]))
 	}
 	b.WriteByte(']')
 	return b.String()
@@ -277,46 +277,7 @@ func debugTriple(t lrToken[lamSym]) string {
 	case ltNumber:
 		name = "NumberAccessor(" + itoa(int(t.sym.v.num)) + ")"
 	case ltString:
-		name = "StringAccessor(" + rustDebugString(t.sym.v.str) + ")"
+		name = "StringAccessor(" + rustfmt.DebugStr(t.sym.v.str) + ")"
 	}
 	return "(" + itoa(int(t.sym.start)) + ", " + name + ", " + itoa(int(t.sym.end)) + ")"
-}
-
-// rustDebugString quotes s the way Rust's Debug for str does (for the characters that
-// can occur here: quotes, backslashes, control and combining characters).
-func rustDebugString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"':
-			b.WriteString(`\"`)
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r):
-			b.WriteString(`\u{`)
-			const hex = "0123456789abcdef"
-			var tmp [8]byte
-			i := len(tmp)
-			for v := uint32(r); ; v >>= 4 {
-				i--
-				tmp[i] = hex[v&15]
-				if v < 16 {
-					break
-				}
-			}
-			b.Write(tmp[i:])
-			b.WriteByte('}')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }

@@ -497,7 +497,9 @@ func (e *exec) apMap(a *ast.ApMap) *execError {
 
 // ---------------------------------------------------------------- canon
 
-func (e *exec) resolvePeer(v *ast.Value) (string, *execError) {
+// resolveString resolves a peer id, service id or function name: a literal,
+// %init_peer_id% or a variable that must hold a string.
+func (e *exec) resolveString(v *ast.Value) (string, *execError) {
 	switch v.Kind {
 	case ast.KindInitPeerID:
 		return e.params.InitPeerID, nil
@@ -540,7 +542,7 @@ func (e *exec) canonInstr(in ast.Instruction, peer ast.Value, produce func(peerI
 		return finish(c)
 	}
 	if met == nil {
-		peerID, err := e.resolvePeer(&peer)
+		peerID, err := e.resolveString(&peer)
 		if err != nil {
 			if err.joinable {
 				e.incomplete()
@@ -556,7 +558,7 @@ func (e *exec) canonInstr(in ast.Instruction, peer ast.Value, produce func(peerI
 		}
 		return create(peerID)
 	}
-	peerID, err := e.resolvePeer(&peer)
+	peerID, err := e.resolveString(&peer)
 	if err != nil {
 		return err
 	}
@@ -759,9 +761,6 @@ func (e *exec) scalarIterable(f *ast.Fold) (iterable, *execError) {
 			return fromArrayAgg(ref.agg(), v.Name)
 		}
 		it := ref.item()
-		if ref.v != nil {
-			it = iterItem{v: ref.v.v, tet: ref.v.tet, prov: ref.v.prov}
-		}
 		sel, err := e.selectFromScalar(it.v, v.Lambda)
 		if err != nil {
 			return nil, err
@@ -923,15 +922,15 @@ func (e *exec) call(c *ast.Call) *execError {
 }
 
 func (e *exec) resolveTriplet(c *ast.Call) (*data.Tetraplet, *execError) {
-	peer, err := e.resolvePeer(&c.Peer)
+	peer, err := e.resolveString(&c.Peer)
 	if err != nil {
 		return nil, err
 	}
-	svc, err := e.resolvePeer(&c.Service)
+	svc, err := e.resolveString(&c.Service)
 	if err != nil {
 		return nil, err
 	}
-	fn, err := e.resolvePeer(&c.Function)
+	fn, err := e.resolveString(&c.Function)
 	if err != nil {
 		return nil, err
 	}

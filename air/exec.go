@@ -144,68 +144,15 @@ func (e *exec) execute(in ast.Instruction) *execError {
 	case *ast.ApMap:
 		err = e.apMap(x)
 	case *ast.Canon:
-		err = e.canonInstr(x, x.Peer, func(peerID string) *canonStream {
-			var vals []*agg
-			if s := e.streams.get(x.Stream.Name, x.Stream.Pos); s != nil {
-				vals = s.all(nil)
-			}
-			return &canonStream{values: vals}
-		}, func(c *canonStream) *execError {
-			if err := e.canons.set(x.Canon.Name, c); err != nil {
-				return err
-			}
-			return nil
-		})
+		err = e.canonStreamInstr(x)
 	case *ast.CanonMap:
-		err = e.canonInstr(x, x.Peer, func(peerID string) *canonStream {
-			var vals []*agg
-			if s := e.streamMaps.get(x.StreamMap.Name, x.StreamMap.Pos); s != nil {
-				vals = s.all(nil)
-			}
-			return &canonStream{values: vals}
-		}, func(c *canonStream) *execError {
-			m, err := newCanonMap(c)
-			if err != nil {
-				return err
-			}
-			return e.canonMaps.set(x.CanonMap.Name, m)
-		})
+		err = e.canonMapInstr(x)
 	case *ast.CanonMapScalar:
-		err = e.canonInstr(x, x.Peer, func(peerID string) *canonStream {
-			obj := value.NewObject(0)
-			seen := map[string]bool{}
-			if s := e.streamMaps.get(x.StreamMap.Name, x.StreamMap.Pos); s != nil {
-				for _, kv := range s.all(nil) {
-					o, ok := kv.v.(*value.Object)
-					if !ok {
-						continue
-					}
-					kval, ok := o.Get("key")
-					if !ok {
-						continue
-					}
-					k, ok := mapKeyFromValue(kval)
-					if !ok || seen[k.String()] {
-						continue
-					}
-					seen[k.String()] = true
-					if v, ok := o.Get("value"); ok {
-						obj.Set(k.String(), v)
-					}
-				}
-			}
-			return &canonStream{values: []*agg{{v: obj, tet: &data.Tetraplet{PeerPK: peerID}, prov: literalProvenance}}}
-		}, func(c *canonStream) *execError {
-			if len(c.values) == 0 {
-				return uncatchable(CodeCanonStreamMapError, "can not find JValue to produce scalar from")
-			}
-			v := newAgg(c.values[0].v, &data.Tetraplet{PeerPK: c.tet.PeerPK, Lens: c.tet.Lens}, e.trace.tracePos(), provenance{kind: data.ProvenanceCanon, cid: c.cid})
-			return e.scalars.set(x.Scalar.Name, v)
-		})
+		err = e.canonMapScalarInstr(x)
 	case *ast.Match:
-		err = e.match(x.Left, x.Right, x.Body, true)
+		err = e.match(&x.Left, &x.Right, x.Body, true)
 	case *ast.Mismatch:
-		err = e.match(x.Left, x.Right, x.Body, false)
+		err = e.match(&x.Left, &x.Right, x.Body, false)
 	case *ast.Fail:
 		err = e.fail(x)
 	case *ast.Fold:
@@ -218,12 +165,91 @@ func (e *exec) execute(in ast.Instruction) *execError {
 	case *ast.Never:
 		e.incomplete()
 	default:
-		err = uncatchable(CodeTraceError, "unknown instruction")
+		err = errUnknownInstruction()
 	}
 	if err != nil {
 		e.setErrors(err, in, nil, logsPeerID(in))
 	}
 	return err
+}
+
+// errUnknownInstruction reports an instruction type execute does not know; out of line to
+// keep execute's frame small.
+//
+//go:noinline
+func errUnknownInstruction() *execError {
+	return uncatchable(CodeTraceError, "unknown instruction")
+}
+
+// canonStreamInstr runs a Canon instruction, kept out of execute so that its frame stays small
+// (execute recurses once per nested instruction and fold iteration).
+func (e *exec) canonStreamInstr(x *ast.Canon) *execError {
+	return e.canonInstr(x, x.Peer, func(peerID string) *canonStream {
+		var vals []*agg
+		if s := e.streams.get(x.Stream.Name, x.Stream.Pos); s != nil {
+			vals = s.all(nil)
+		}
+		return &canonStream{values: vals}
+	}, func(c *canonStream) *execError {
+		if err := e.canons.set(x.Canon.Name, c); err != nil {
+			return err
+		}
+		return nil
+	})
+}
+
+// canonMapInstr runs a CanonMap instruction, kept out of execute so that its frame stays small
+// (execute recurses once per nested instruction and fold iteration).
+func (e *exec) canonMapInstr(x *ast.CanonMap) *execError {
+	return e.canonInstr(x, x.Peer, func(peerID string) *canonStream {
+		var vals []*agg
+		if s := e.streamMaps.get(x.StreamMap.Name, x.StreamMap.Pos); s != nil {
+			vals = s.all(nil)
+		}
+		return &canonStream{values: vals}
+	}, func(c *canonStream) *execError {
+		m, err := newCanonMap(c)
+		if err != nil {
+			return err
+		}
+		return e.canonMaps.set(x.CanonMap.Name, m)
+	})
+}
+
+// canonMapScalarInstr runs a CanonMapScalar instruction, kept out of execute so that its frame stays small
+// (execute recurses once per nested instruction and fold iteration).
+func (e *exec) canonMapScalarInstr(x *ast.CanonMapScalar) *execError {
+	return e.canonInstr(x, x.Peer, func(peerID string) *canonStream {
+		obj := value.NewObject(0)
+		seen := map[string]bool{}
+		if s := e.streamMaps.get(x.StreamMap.Name, x.StreamMap.Pos); s != nil {
+			for _, kv := range s.all(nil) {
+				o, ok := kv.v.(*value.Object)
+				if !ok {
+					continue
+				}
+				kval, ok := o.Get("key")
+				if !ok {
+					continue
+				}
+				k, ok := mapKeyFromValue(kval)
+				if !ok || seen[k.String()] {
+					continue
+				}
+				seen[k.String()] = true
+				if v, ok := o.Get("value"); ok {
+					obj.Set(k.String(), v)
+				}
+			}
+		}
+		return &canonStream{values: []*agg{{v: obj, tet: &data.Tetraplet{PeerPK: peerID}, prov: literalProvenance}}}
+	}, func(c *canonStream) *execError {
+		if len(c.values) == 0 {
+			return uncatchable(CodeCanonStreamMapError, "can not find JValue to produce scalar from")
+		}
+		v := newAgg(c.values[0].v, &data.Tetraplet{PeerPK: c.tet.PeerPK, Lens: c.tet.Lens}, e.trace.tracePos(), provenance{kind: data.ProvenanceCanon, cid: c.cid})
+		return e.scalars.set(x.Scalar.Name, v)
+	})
 }
 
 func (e *exec) par(p *ast.Par) *execError {
@@ -277,25 +303,35 @@ func (e *exec) xor(x *ast.Xor) *execError {
 	return rerr
 }
 
-func (e *exec) match(l, r ast.Value, body ast.Instruction, wantEqual bool) *execError {
-	lv, err := e.resolve(&l)
+func (e *exec) match(l, r *ast.Value, body ast.Instruction, wantEqual bool) *execError {
+	run, err := e.compare(l, r, wantEqual)
+	if !run {
+		return err
+	}
+	return e.execute(body)
+}
+
+// compare resolves and compares the operands of match (wantEqual) or mismatch, and says
+// whether the body runs.
+func (e *exec) compare(l, r *ast.Value, wantEqual bool) (bool, *execError) {
+	lv, err := e.resolve(l)
 	if err == nil {
 		var rv resolved
-		if rv, err = e.resolve(&r); err == nil {
+		if rv, err = e.resolve(r); err == nil {
 			if value.Equal(lv.v, rv.v) != wantEqual {
 				if wantEqual {
-					return catchable(CodeMatchValuesNotEqual, "compared values do not match")
+					return false, catchable(CodeMatchValuesNotEqual, "compared values do not match")
 				}
-				return catchable(CodeMismatchValuesEqual, "compared values do not mismatch")
+				return false, catchable(CodeMismatchValuesEqual, "compared values do not mismatch")
 			}
-			return e.execute(body)
+			return true, nil
 		}
 	}
 	if err.joinable {
 		e.incomplete()
-		return nil
+		return false, nil
 	}
-	return err
+	return false, err
 }
 
 func (e *exec) newInstr(n *ast.New) *execError {
@@ -842,40 +878,60 @@ func (e *exec) foldStream(f *ast.Fold, s *stream) *execError {
 }
 
 func (e *exec) next(n *ast.Next) *execError {
+	// next recurses once per fold iteration, so its own frame is kept small: the
+	// bookkeeping before and after the body runs in nextAdvance and nextReturn.
+	fs, body, err := e.nextAdvance(n)
+	if err != nil || body == nil {
+		return err
+	}
+	if body == fs.last {
+		e.complete = true
+		return e.execute(body)
+	}
+	return e.nextReturn(n, fs, e.execute(body))
+}
+
+// nextAdvance moves fold n's iterator on. It returns the instruction to run next: the
+// fold's body for a new element, its last instruction when the iterable is exhausted,
+// or nil when nothing runs.
+func (e *exec) nextAdvance(n *ast.Next) (*foldState, ast.Instruction, *execError) {
 	fs := e.iterables[n.Iterator]
 	if fs == nil {
-		return errFoldStateNotFound(n.Iterator)
+		return nil, nil, errFoldStateNotFound(n.Iterator)
 	}
 	if fs.isStream {
 		if err := e.trace.meetIterationEnd(fs.foldID); err != nil {
-			return errTrace(n.String(), err)
+			return nil, nil, errTrace(n.String(), err)
 		}
 	}
 	if !fs.it.next() {
 		if fs.isStream {
 			if err := e.trace.meetBackIterator(fs.foldID); err != nil {
-				return errTrace(n.String(), err)
+				return nil, nil, errTrace(n.String(), err)
 			}
 		}
 		if fs.last != nil {
-			e.complete = true
-			return e.execute(fs.last)
+			return fs, fs.last, nil
 		}
 		if !fs.backStarted && fs.isStream {
 			fs.backStarted = true
 			e.incomplete()
 		}
-		return nil
+		return fs, nil, nil
 	}
 	if fs.isStream {
 		if err := e.trace.meetIterationStart(fs.foldID, fs.it.peek().pos); err != nil {
-			return errTrace(n.String(), err)
+			return nil, nil, errTrace(n.String(), err)
 		}
 	}
 	e.scalars.nextBefore()
 	e.canons.nextBefore()
 	e.canonMaps.nextBefore()
-	err := e.execute(fs.body)
+	return fs, fs.body, nil
+}
+
+// nextReturn undoes nextAdvance once the body has run with result err.
+func (e *exec) nextReturn(n *ast.Next, fs *foldState, err *execError) *execError {
 	e.scalars.nextAfter()
 	e.canons.nextAfter()
 	e.canonMaps.nextAfter()

@@ -14,6 +14,7 @@ type cidState struct {
 	tetCIDs map[data.Tetraplet]string // cache of tetraplet CIDs
 	buf     []byte                    // value texts; handed over to the store when new
 	small   []byte                    // texts of tetraplets and aggregates
+	tets    []data.Tetraplet          // slab of the tetraplets handed out
 }
 
 func newCidState(prev, cur *data.CidInfo) *cidState {
@@ -205,7 +206,13 @@ func (s *cidState) tetraplet(c string) (*data.Tetraplet, *execError) {
 	if !ok {
 		return nil, errValueForCidNotFound("tetraplet", c)
 	}
-	return &t, nil
+	if len(s.tets) == 0 {
+		s.tets = make([]data.Tetraplet, 64)
+	}
+	p := &s.tets[0]
+	s.tets = s.tets[1:]
+	*p = t
+	return p, nil
 }
 
 // serviceInfo resolves a service-result CID to its value, tetraplet and aggregate.
@@ -233,21 +240,24 @@ func (s *cidState) canonResult(c string) (*data.CanonResultAgg, *execError) {
 	return &r, nil
 }
 
-func (s *cidState) canonElement(c string) (*agg, *execError) {
+// canonElement resolves a canon element CID into *a.
+func (s *cidState) canonElement(c string, a *agg) *execError {
 	e, ok := s.info.CanonElementStore[c]
 	if !ok {
-		return nil, errValueForCidNotFound("canon aggregate", c)
+		return errValueForCidNotFound("canon aggregate", c)
 	}
 	v, err := s.value(e.Value)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	t, err := s.tetraplet(e.Tetraplet)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// The value's CID is not reused: re-serializing a parsed float may not give the
 	// stored text back (serde_json's parser is not correctly rounded), and AquaVM
 	// hashes the re-serialized value.
-	return newAgg(v, t, 0, provenance{kind: e.Provenance.Kind, cid: e.Provenance.CID}), nil
+	prov := provenance{kind: e.Provenance.Kind, cid: e.Provenance.CID}
+	*a = agg{v: v, tet: normTet(t, prov), prov: prov}
+	return nil
 }

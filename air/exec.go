@@ -619,10 +619,12 @@ func (e *exec) canonInstr(in ast.Instruction, peer ast.Value, produce func(peerI
 		return errParamsMismatch("canon tetraplet", tetDebug(&expected), tetDebug(tet))
 	}
 	vals := make([]*agg, len(r.Values))
+	elems := make([]agg, len(r.Values))
 	for i, vc := range r.Values {
-		if vals[i], err = e.cids.canonElement(vc); err != nil {
+		if err = e.cids.canonElement(vc, &elems[i]); err != nil {
 			return err
 		}
+		vals[i] = &elems[i]
 	}
 	e.recordCID(tet.PeerPK, met.CID)
 	return finish(&canonStream{values: vals, tet: tet, cid: met.CID})

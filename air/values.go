@@ -439,7 +439,8 @@ type canonMap struct {
 
 func newCanonMap(c *canonStream) (*canonMap, *execError) {
 	m := &canonMap{values: c.values, byKey: map[mapKey]*canonStream{}, tet: c.tet, cid: c.cid}
-	for _, kv := range c.values {
+	elems := make([]agg, len(c.values))
+	for i, kv := range c.values {
 		obj, ok := kv.v.(*value.Object)
 		if !ok {
 			return nil, uncatchable(CodeStreamMapKeyError, "unsupported kvpair object or map key type")
@@ -462,7 +463,8 @@ func newCanonMap(c *canonStream) (*canonMap, *execError) {
 			m.byKey[key] = cs
 			m.keys = append(m.keys, key)
 		}
-		cs.values = append(cs.values, newAgg(v, kv.tet, kv.pos, kv.prov))
+		elems[i] = agg{v: v, tet: normTet(kv.tet, kv.prov), pos: kv.pos, prov: kv.prov}
+		cs.values = append(cs.values, &elems[i])
 	}
 	return m, nil
 }

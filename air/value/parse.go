@@ -3,6 +3,7 @@ package value
 import (
 	"encoding/binary"
 	"math"
+	"slices"
 	"strconv"
 	"sync"
 	"unicode/utf8"
@@ -258,14 +259,17 @@ func (p *parser) parseObject() (Value, error) {
 		if c == '}' {
 			p.i++
 			n := len(p.vals) - base
-			keys := make([]string, n)
-			vals := make([]Value, n)
-			copy(keys, p.keys[len(p.keys)-n:])
-			copy(vals, p.vals[base:])
-			clear(p.vals[base:])
+			keys, vals := p.keys[len(p.keys)-n:], p.vals[base:]
+			var o *Object
+			if n <= 4 && sortedUnique(keys) {
+				o = newSmallObject(keys, vals)
+			} else {
+				o = fromPairs(slices.Clone(keys), slices.Clone(vals))
+			}
+			clear(vals)
 			p.vals = p.vals[:base]
 			p.keys = p.keys[:len(p.keys)-n]
-			return fromPairs(keys, vals), nil
+			return o, nil
 		}
 		if c == ',' && !first {
 			p.i++

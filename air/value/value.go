@@ -229,15 +229,60 @@ func (o *Object) Range(f func(key string, v Value) bool) {
 
 // fromPairs builds an object from keys and values in input order: the last of
 // duplicated keys wins, as when serde_json fills a BTreeMap.
-func fromPairs(keys []string, vals []Value) *Object {
-	sorted := true
+// sortedUnique reports whether keys are in strictly ascending order.
+func sortedUnique(keys []string) bool {
 	for i := 1; i < len(keys); i++ {
 		if keys[i-1] >= keys[i] {
-			sorted = false
-			break
+			return false
 		}
 	}
-	if sorted {
+	return true
+}
+
+// newSmallObject copies up to 4 sorted, distinct entries into an object made with a
+// single allocation: most objects in interpreter data are that small.
+func newSmallObject(keys []string, vals []Value) *Object {
+	switch len(keys) {
+	case 0:
+		return &Object{}
+	case 1:
+		p := &struct {
+			o Object
+			k [1]string
+			v [1]Value
+		}{k: [1]string(keys), v: [1]Value(vals)}
+		p.o.keys, p.o.vals = p.k[:], p.v[:]
+		return &p.o
+	case 2:
+		p := &struct {
+			o Object
+			k [2]string
+			v [2]Value
+		}{k: [2]string(keys), v: [2]Value(vals)}
+		p.o.keys, p.o.vals = p.k[:], p.v[:]
+		return &p.o
+	case 3:
+		p := &struct {
+			o Object
+			k [3]string
+			v [3]Value
+		}{k: [3]string(keys), v: [3]Value(vals)}
+		p.o.keys, p.o.vals = p.k[:], p.v[:]
+		return &p.o
+	case 4:
+		p := &struct {
+			o Object
+			k [4]string
+			v [4]Value
+		}{k: [4]string(keys), v: [4]Value(vals)}
+		p.o.keys, p.o.vals = p.k[:], p.v[:]
+		return &p.o
+	}
+	panic("value: newSmallObject with more than 4 entries")
+}
+
+func fromPairs(keys []string, vals []Value) *Object {
+	if sortedUnique(keys) {
 		return &Object{keys: keys, vals: vals}
 	}
 	idx := make([]int, len(keys))

@@ -402,11 +402,8 @@ func (w *writer) signatures(m map[string]string) int {
 	return start
 }
 
-// entry is a map entry with the eight key bytes that follow the prefix all keys share,
-// big-endian (zero-padded): comparing them first settles almost every comparison of two
-// CIDs, which all start with the same nine characters.
+// entry is a map entry.
 type entry[V any] struct {
-	p uint64
 	k string
 	v V
 }
@@ -429,25 +426,40 @@ func sortedEntries[V any](m map[string]V) []entry[V] {
 		}
 		items = append(items, entry[V]{k: k, v: v})
 	}
+	// Sort plain integers rather than the entries: six key bytes after the prefix all
+	// keys share (big-endian, zero-padded) above the entry's index. Those bytes almost
+	// always decide between two CIDs, which all start with the same nine characters;
+	// runs that tie on them are put in order by their full keys afterwards.
+	if len(items) >= 1<<16 {
+		slices.SortFunc(items, func(a, b entry[V]) int { return strings.Compare(a.k, b.k) })
+		return items
+	}
+	order := make([]uint64, len(items))
 	for i := range items {
 		k := items[i].k
 		var p uint64
-		for j := common; j < common+8; j++ {
+		for j := common; j < common+6; j++ {
 			p <<= 8
 			if j < len(k) {
 				p |= uint64(k[j])
 			}
 		}
-		items[i].p = p
+		order[i] = p<<16 | uint64(i)
 	}
-	slices.SortFunc(items, func(a, b entry[V]) int {
-		switch {
-		case a.p < b.p:
-			return -1
-		case a.p > b.p:
-			return 1
+	slices.Sort(order)
+	sorted := make([]entry[V], len(items))
+	for j, o := range order {
+		sorted[j] = items[o&0xffff]
+	}
+	for i := 0; i < len(sorted); {
+		j := i + 1
+		for j < len(sorted) && order[j]>>16 == order[i]>>16 {
+			j++
 		}
-		return strings.Compare(a.k, b.k)
-	})
-	return items
+		if j-i > 1 {
+			slices.SortFunc(sorted[i:j], func(a, b entry[V]) int { return strings.Compare(a.k, b.k) })
+		}
+		i = j
+	}
+	return sorted
 }

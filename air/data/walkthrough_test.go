@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -110,6 +111,19 @@ func TestWalkthrough12_2(t *testing.T) {
 
 func TestSortedEntriesByteOrder(t *testing.T) {
 	m := map[string]int{"bagaaihrab": 1, "bagaaihraa": 2, "bagaaiera": 3, "a": 4, "": 5, "bagaaihra": 6, "bagaaihraa\x00": 7, "zz": 8}
+	checkSorted(t, m)
+	// Keys that tie on the bytes sortedEntries compares first.
+	m = map[string]int{}
+	for i := 0; i < 300; i++ {
+		m[fmt.Sprintf("pAAAAAA%03d", (i*7919)%1000)] = i
+		m[fmt.Sprintf("pAAAAA%04d", (i*104729)%10000)] = i
+	}
+	m["q"] = 0
+	checkSorted(t, m)
+}
+
+func checkSorted(t *testing.T, m map[string]int) {
+	t.Helper()
 	items := sortedEntries(m)
 	for i := 1; i < len(items); i++ {
 		if items[i-1].k >= items[i].k {

@@ -170,3 +170,25 @@ func BenchmarkFromValue(b *testing.B) {
 		FromValue(v)
 	}
 }
+
+func TestEncodeDigestMatchesBase32(t *testing.T) {
+	var d [32]byte
+	for n := 0; n < 200; n++ {
+		for i := range d {
+			d[i] = byte(n*131 + i*i*7 + i)
+		}
+		if n == 1 {
+			d = [32]byte{}
+		}
+		if n == 2 {
+			for i := range d {
+				d[i] = 0xff
+			}
+		}
+		var got [52]byte
+		encodeDigest(got[:], &d)
+		if want := b32.EncodeToString(d[:]); string(got[:]) != want {
+			t.Fatalf("digest %x: got %s, want %s", d, got, want)
+		}
+	}
+}

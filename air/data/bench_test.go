@@ -108,3 +108,19 @@ func TestBenchInputsRoundTrip(t *testing.T) {
 		checkRoundTrip(t, got)
 	}
 }
+
+// TestEncodeUnsharedReferences encodes data whose trace refers to CIDs that no store
+// holds, so that Encode's size estimate (which counts such references as shared) falls
+// short, across the sizes where the envelope's length header grows.
+func TestEncodeUnsharedReferences(t *testing.T) {
+	for _, n := range []int{1, 3, 4, 5, 700, 771, 800} { // 3, 4 and 771 on: a longer header than estimated
+		d := New()
+		for i := range n {
+			d.Trace = append(d.Trace, State{Kind: StateCall, Call: CallResult{Kind: CallExecuted, Value: ValueRef{Kind: ValueScalar, CID: fakeCID(strconv.Itoa(i))}}})
+		}
+		if est, enc := sizeEstimate(d, true), Encode(d); len(enc) <= est {
+			t.Fatalf("%d states: the estimate %d is not short of the %d bytes written", n, est, len(enc))
+		}
+		checkRoundTrip(t, d)
+	}
+}

@@ -12,19 +12,22 @@ import (
 // order, and every CID, argument hash and peer id is written once and shared by content,
 // so the result is never larger than the AVM's own bytes for the same content.
 func Encode(d *Data) []byte {
-	est := EncodedSize(d)
+	est := sizeEstimate(d, true)
 	hdr := binHeaderLen(est)
 	base := envelopePrefixLen + hdr
 	w := &writer{buf: make([]byte, base, base+est), base: base}
 	ci := &d.CidInfo
 	w.strs = make(map[string]int, len(d.Trace)+len(ci.ValueStore)+len(ci.TetrapletStore)+
-		3*len(ci.CanonElementStore)+2*len(ci.CanonResultStore)+3*len(ci.ServiceResultStore))
+		len(ci.CanonElementStore)+len(ci.CanonResultStore)+len(ci.ServiceResultStore))
 	w.data(d)
 	n := len(w.buf) - base
-	real := binHeaderLen(n)
-	if real != hdr {
-		// the estimate is an upper bound: the archive can only need a shorter header
-		copy(w.buf[envelopePrefixLen+real:], w.buf[base:])
+	if real := binHeaderLen(n); real != hdr {
+		// The estimate assumed shared CIDs; the archive's real length may need another
+		// header length.
+		if real > hdr {
+			w.buf = append(w.buf, make([]byte, real-hdr)...)
+		}
+		copy(w.buf[envelopePrefixLen+real:], w.buf[base:base+n])
 		w.buf = w.buf[:envelopePrefixLen+real+n]
 	}
 	appendEnvelope(w.buf[:0], n)
@@ -33,15 +36,26 @@ func Encode(d *Data) []byte {
 
 // EncodedSize returns an upper bound of the archive size Encode writes for d (the
 // envelope adds at most 57 bytes).
-func EncodedSize(d *Data) int {
+func EncodedSize(d *Data) int { return sizeEstimate(d, false) }
+
+// sizeEstimate returns EncodedSize's upper bound when shared is false. When shared is
+// true, it counts the CIDs that trace states and aggregates refer to as shared with the
+// store keys, as they are in valid data: a close estimate instead of a bound.
+func sizeEstimate(d *Data, shared bool) int {
 	// every object may be preceded by up to 3 padding bytes; strings count as if unshared
 	n := rootSize + 3 + 3
+	ref := func(c string) int {
+		if shared {
+			return 0
+		}
+		return len(c)
+	}
 	for i := range d.Trace {
 		st := &d.Trace[i]
 		n += stateSize
 		switch st.Kind {
 		case StateCall:
-			n += len(st.Call.SenderPeer) + len(st.Call.Value.CID) + len(st.Call.FailedCID) + stringSize + 4
+			n += len(st.Call.SenderPeer) + ref(st.Call.Value.CID) + ref(st.Call.FailedCID) + stringSize + 4
 		case StateFold:
 			n += 3
 			for _, l := range st.Lore {
@@ -50,7 +64,7 @@ func EncodedSize(d *Data) int {
 		case StateAp:
 			n += genSize*len(st.Gens) + 3
 		case StateCanon:
-			n += len(st.Canon.PeerID) + len(st.Canon.CID) + stringSize + 4
+			n += len(st.Canon.PeerID) + ref(st.Canon.CID) + stringSize + 4
 		}
 	}
 	ci := &d.CidInfo
@@ -62,16 +76,16 @@ func EncodedSize(d *Data) int {
 		n += entrySize + len(k) + 1 + tetrapletSize + 3 + len(t.PeerPK) + len(t.ServiceID) + len(t.FunctionName) + len(t.Lens)
 	}
 	for k, e := range ci.CanonElementStore {
-		n += entrySize + len(k) + 1 + canonElemSize + 3 + len(e.Value) + len(e.Tetraplet) + len(e.Provenance.CID) + 3
+		n += entrySize + len(k) + 1 + canonElemSize + 3 + ref(e.Value) + ref(e.Tetraplet) + ref(e.Provenance.CID) + 3
 	}
 	for k, e := range ci.CanonResultStore {
-		n += entrySize + len(k) + 1 + canonAggSize + 6 + len(e.Tetraplet) + 1
+		n += entrySize + len(k) + 1 + canonAggSize + 6 + ref(e.Tetraplet) + 1
 		for _, v := range e.Values {
-			n += cidSize + len(v) + 1
+			n += cidSize + ref(v) + 1
 		}
 	}
 	for k, e := range ci.ServiceResultStore {
-		n += entrySize + len(k) + 1 + serviceAggSz + 3 + len(e.ValueCID) + len(e.ArgumentHash) + len(e.TetrapletCID) + 3
+		n += entrySize + len(k) + 1 + serviceAggSz + 3 + ref(e.ValueCID) + len(e.ArgumentHash) + ref(e.TetrapletCID) + 3
 	}
 	n += 3
 	for k, v := range d.Signatures {

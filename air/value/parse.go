@@ -79,8 +79,10 @@ func parse(text []byte, src string) (Value, error) {
 			v, err = nil, p.peekError(errTrailingChars)
 		}
 	}
-	clear(p.vals[:cap(p.vals)])
-	clear(p.keys[:cap(p.keys)])
+	// Closed containers cleared their part of the stacks; only an error leaves entries
+	// (clearing the whole capacity made every small parse after a big one pay for it).
+	clear(p.vals)
+	clear(p.keys)
 	p.vals, p.keys = p.vals[:0], p.keys[:0]
 	p.data, p.src, p.last, p.lastVal = nil, "", "", nil
 	parserPool.Put(p)
@@ -267,6 +269,7 @@ func (p *parser) parseObject() (Value, error) {
 				o = fromPairs(slices.Clone(keys), slices.Clone(vals))
 			}
 			clear(vals)
+			clear(keys)
 			p.vals = p.vals[:base]
 			p.keys = p.keys[:len(p.keys)-n]
 			return o, nil

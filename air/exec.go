@@ -68,6 +68,7 @@ type exec struct {
 	litTet  *data.Tetraplet
 	litKeys map[*ast.Value]value.Value // boxed literal stream-map keys
 	aggs    []agg                      // slab the hot paths take aggregates from
+	argTets []argTets                  // the last call's argument tetraplets (collectArgs)
 }
 
 // agg is newAgg with the aggregate taken from a per-run slab.
@@ -1012,34 +1013,53 @@ func (e *exec) checkOutput(out *ast.Value) *execError {
 	return nil
 }
 
-// collectArgs resolves the call arguments and their tetraplets.
-func (e *exec) collectArgs(c *ast.Call) ([]value.Value, [][]data.Tetraplet, *execError) {
+// argTets is where an argument's tetraplets are: one, or those of a canon stream.
+type argTets struct {
+	tet  *data.Tetraplet
+	many []*data.Tetraplet
+}
+
+// collectArgs resolves the call arguments, and notes in e.argTets where their tetraplets
+// are, for a call request to copy (most calls need only the values, for the hash).
+func (e *exec) collectArgs(c *ast.Call) ([]value.Value, *execError) {
 	args := make([]value.Value, len(c.Args))
-	flat := make([]data.Tetraplet, 0, len(c.Args))
-	var ends [32]int
-	end := ends[:0]
+	e.argTets = e.argTets[:0]
 	for i := range c.Args {
 		r, err := e.resolve(&c.Args[i])
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		args[i] = r.v
-		if r.many != nil {
-			for _, t := range r.many {
+		e.argTets = append(e.argTets, argTets{tet: r.tet, many: r.many})
+	}
+	return args, nil
+}
+
+// argTetraplets copies the tetraplets collectArgs noted, per argument.
+func (e *exec) argTetraplets() [][]data.Tetraplet {
+	n := 0
+	for _, a := range e.argTets {
+		if a.many != nil {
+			n += len(a.many)
+		} else {
+			n++
+		}
+	}
+	flat := make([]data.Tetraplet, 0, n)
+	tets := make([][]data.Tetraplet, len(e.argTets))
+	for i, a := range e.argTets {
+		start := len(flat)
+		if a.many != nil {
+			for _, t := range a.many {
 				flat = append(flat, *t)
 			}
 		} else {
-			flat = append(flat, *r.tet)
+			flat = append(flat, *a.tet)
 		}
-		end = append(end, len(flat))
+		tets[i] = flat[start:len(flat):len(flat)]
 	}
-	tets := make([][]data.Tetraplet, len(c.Args))
-	start := 0
-	for i, e := range end {
-		tets[i] = flat[start:e:e]
-		start = e
-	}
-	return args, tets, nil
+	clear(e.argTets)
+	return tets
 }
 
 func verifyCall(argHash string, tet *data.Tetraplet, agg *data.ServiceResultAgg, stored *data.Tetraplet) *execError {
@@ -1055,7 +1075,7 @@ func verifyCall(argHash string, tet *data.Tetraplet, agg *data.ServiceResultAgg,
 func (e *exec) callExecute(c *ast.Call, tet *data.Tetraplet) *execError {
 	// Resolution has no side effects, so the arguments resolved for the hash also serve
 	// the call request (AquaVM resolves them twice).
-	args, tets, err := e.collectArgs(c)
+	args, err := e.collectArgs(c)
 	argsReady := true
 	if err != nil {
 		if !err.joinable {
@@ -1065,7 +1085,8 @@ func (e *exec) callExecute(c *ast.Call, tet *data.Tetraplet) *execError {
 	}
 	var argHash string
 	if argsReady {
-		argHash = cid.FromValue(args)
+		e.cids.small = value.AppendJSON(e.cids.small[:0], args)
+		argHash = cid.FromBytes(e.cids.small)
 	}
 	met, terr := e.trace.meetCallStart()
 	if terr != nil {
@@ -1091,6 +1112,7 @@ func (e *exec) callExecute(c *ast.Call, tet *data.Tetraplet) *execError {
 		}
 		return err
 	}
+	tets := e.argTetraplets()
 	e.lcid++
 	id := e.lcid
 	e.callRequests = append(e.callRequests, CallRequest{ID: id, ServiceID: tet.ServiceID, FunctionName: tet.FunctionName, Arguments: args, Tetraplets: tets})

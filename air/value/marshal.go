@@ -77,8 +77,21 @@ func AppendString(dst []byte, s string) []byte { return appendString(dst, s) }
 func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	// Most strings need no escape at all: find the first byte that does, word-wise for
+	// long strings, and copy everything before it at once.
+	i := 0
+	if len(s) >= 8 {
+		i = skipPlain(b, 0)
+	}
+	for i < len(s) && escapeTable[s[i]] == 0 {
+		i++
+	}
+	if i == len(s) {
+		dst = append(dst, s...)
+		return append(dst, '"')
+	}
 	start := 0
-	for i := 0; i < len(s); i++ {
+	for ; i < len(s); i++ {
 		if j := skipPlain(b, i); j > i {
 			i = j
 			if i >= len(s) {

@@ -3,13 +3,14 @@ package air
 import (
 	"errors"
 	"fmt"
-	"github.com/cascadep2p/cascade/air/internal/rustfmt"
 	"sort"
 	"strings"
 	"unsafe"
 
 	"github.com/cascadep2p/cascade/air/cid"
 	"github.com/cascadep2p/cascade/air/data"
+	"github.com/cascadep2p/cascade/air/internal/keysort"
+	"github.com/cascadep2p/cascade/air/internal/rustfmt"
 	"github.com/cascadep2p/cascade/air/sig"
 )
 
@@ -217,7 +218,7 @@ func groupCids(d *data.Data) (map[string]*peerInfo, *prepError) {
 		}
 	}
 	for _, pi := range grouped {
-		sort.Strings(pi.cids)
+		keysort.Strings(pi.cids)
 	}
 	return grouped, nil
 }

@@ -3,7 +3,8 @@ package data
 import (
 	"encoding/binary"
 	"slices"
-	"strings"
+
+	"github.com/cascadep2p/cascade/air/internal/keysort"
 )
 
 // Encode serializes d as AquaVM 0.62 does: the envelope with versions FormatVersion and
@@ -425,55 +426,14 @@ type entry[V any] struct {
 // sortedEntries returns the entries of m in ascending byte order of their keys.
 func sortedEntries[V any](m map[string]V) []entry[V] {
 	items := make([]entry[V], 0, len(m))
-	common := -1
-	var first string
+	keys := make([]string, 0, len(m))
 	for k, v := range m {
-		if common < 0 {
-			first, common = k, len(k)
-		} else {
-			n := min(common, len(k))
-			i := 0
-			for i < n && k[i] == first[i] {
-				i++
-			}
-			common = i
-		}
 		items = append(items, entry[V]{k: k, v: v})
+		keys = append(keys, k)
 	}
-	// Sort plain integers rather than the entries: six key bytes after the prefix all
-	// keys share (big-endian, zero-padded) above the entry's index. Those bytes almost
-	// always decide between two CIDs, which all start with the same nine characters;
-	// runs that tie on them are put in order by their full keys afterwards.
-	if len(items) >= 1<<16 {
-		slices.SortFunc(items, func(a, b entry[V]) int { return strings.Compare(a.k, b.k) })
-		return items
-	}
-	order := make([]uint64, len(items))
-	for i := range items {
-		k := items[i].k
-		var p uint64
-		for j := common; j < common+6; j++ {
-			p <<= 8
-			if j < len(k) {
-				p |= uint64(k[j])
-			}
-		}
-		order[i] = p<<16 | uint64(i)
-	}
-	slices.Sort(order)
 	sorted := make([]entry[V], len(items))
-	for j, o := range order {
-		sorted[j] = items[o&0xffff]
-	}
-	for i := 0; i < len(sorted); {
-		j := i + 1
-		for j < len(sorted) && order[j]>>16 == order[i]>>16 {
-			j++
-		}
-		if j-i > 1 {
-			slices.SortFunc(sorted[i:j], func(a, b entry[V]) int { return strings.Compare(a.k, b.k) })
-		}
-		i = j
+	for j, i := range keysort.Perm(keys) {
+		sorted[j] = items[i]
 	}
 	return sorted
 }

@@ -12,6 +12,8 @@ import (
 	"crypto/ed25519"
 	"encoding/binary"
 	"slices"
+
+	"github.com/cascadep2p/cascade/air/internal/keysort"
 )
 
 // Key type bytes of the fluence-keypair encoding.
@@ -94,8 +96,11 @@ func Message(cids []string, particleID string) []byte {
 	for _, c := range cids {
 		size += 4 + len(c)
 	}
-	sorted := slices.Clone(cids)
-	slices.Sort(sorted)
+	sorted := cids
+	if !slices.IsSorted(cids) {
+		sorted = slices.Clone(cids)
+		keysort.Strings(sorted)
+	}
 	msg := make([]byte, 0, size)
 	msg = binary.LittleEndian.AppendUint32(msg, uint32(len(sorted)))
 	for _, c := range sorted {

@@ -1,0 +1,52 @@
+package keysort
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+func TestStringsMatchesSlicesSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	alphabet := "ab\x00\xff"
+	for n := 0; n < 300; n++ {
+		var keys []string
+		prefix := []string{"", "bagaaihra", "pAAAAAA"}[n%3]
+		for range n % 40 {
+			b := []byte(prefix)
+			for range r.IntN(12) {
+				b = append(b, alphabet[r.IntN(len(alphabet))])
+			}
+			keys = append(keys, string(b))
+		}
+		if n%7 == 0 && len(keys) > 0 {
+			keys = append(keys, keys[0], keys[len(keys)-1])
+		}
+		want := slices.Clone(keys)
+		slices.Sort(want)
+		got := slices.Clone(keys)
+		Strings(got)
+		if !slices.Equal(got, want) {
+			t.Fatalf("keys %q: got %q, want %q", keys, got, want)
+		}
+	}
+}
+
+func TestPermIsAPermutation(t *testing.T) {
+	keys := make([]string, 1000)
+	for i := range keys {
+		keys[i] = fmt.Sprintf("bagaaihra%06d", (i*7919)%1000)
+	}
+	perm := Perm(keys)
+	seen := make([]bool, len(keys))
+	for j, i := range perm {
+		if seen[i] {
+			t.Fatalf("index %d twice", i)
+		}
+		seen[i] = true
+		if j > 0 && keys[perm[j-1]] > keys[i] {
+			t.Fatalf("not sorted at %d", j)
+		}
+	}
+}

@@ -2,7 +2,11 @@
 // AVM side of bench/air: times the real AquaVM (avm.wasm 0.62.0) on the scenarios gen.mjs wrote.
 //
 //   node --expose-gc avm.mjs --dir DIR [--quick] [--oracle-max BYTES] [--oracle-isolate BYTES]
-//        [--codec NAME,NAME...] NAME...
+//        [--codec NAME,NAME...] [--serve] NAME...
+//
+// With --serve, the scenario names come from stdin, one per line, and each is measured when
+// its line arrives: the Go side times Cascade on a scenario right after the AVM, while this
+// process waits, so that both sides of a ratio see the machine in the same state.
 //
 // For every scenario, one JSON line on stdout:
 //   direct: the raw `invoke` export of a fresh createDirectAvm() instance (../shared/oracle,
@@ -21,6 +25,7 @@
 
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { loadOracle, readScenario } from './common.mjs';
 
@@ -38,6 +43,7 @@ function parseArgs(argv) {
     else if (f === '--oracle-isolate') a.oracleIsolate = Number(argv[++i]);
     else if (f === '--codec') argv[++i].split(',').filter(Boolean).forEach((n) => a.codec.add(n));
     else if (f === '--oracle-child') a.oracleChild = true;
+    else if (f === '--serve') a.serve = true;
     else if (f.startsWith('--')) throw new Error(`unknown flag ${f}`);
     else a.names.push(f);
   }
@@ -221,28 +227,37 @@ async function main() {
     console.log(JSON.stringify(await runOracleOnce(s)));
     return;
   }
-  for (const name of args.names) {
-    gc();
-    const s = readScenario(path.join(args.dir, name));
-    const out = { name };
-    const t0 = performance.now();
-    out.direct = await runDirect(s);
-    gc();
-    const input = s.meta.sizes.input;
-    if (input > args.oracleMax) out.oracle = null;
-    else if (input > args.oracleIsolate) out.oracle = runOracleIsolated(s);
-    else out.oracle = await runOracle(s);
-    gc();
-    if (args.codec.has(name)) out.codec = await runCodec(s);
-    const o = out.oracle;
-    console.error(
-      `avm: ${name}: direct ${out.direct.median_ms.toFixed(3)} ms (${out.direct.reps} reps), ` +
-        `oracle ${o === null ? '-' : o.trap ? 'trap' : o.median_ms.toFixed(3) + ' ms'}` +
-        (out.codec ? `, codec decode ${out.codec.decode_ms?.toFixed(2)} ms encode ${out.codec.encode_ms?.toFixed(2)} ms` : '') +
-        ` [${((performance.now() - t0) / 1000).toFixed(1)} s]`,
-    );
-    console.log(JSON.stringify(out));
+  if (args.serve) {
+    for await (const line of readline.createInterface({ input: process.stdin })) {
+      if (line.trim()) await measure(line.trim());
+    }
+    return;
   }
+  for (const name of args.names) await measure(name);
+}
+
+/** Measures one scenario and prints its JSON line. */
+async function measure(name) {
+  gc();
+  const s = readScenario(path.join(args.dir, name));
+  const out = { name };
+  const t0 = performance.now();
+  out.direct = await runDirect(s);
+  gc();
+  const input = s.meta.sizes.input;
+  if (input > args.oracleMax) out.oracle = null;
+  else if (input > args.oracleIsolate) out.oracle = runOracleIsolated(s);
+  else out.oracle = await runOracle(s);
+  gc();
+  if (args.codec.has(name)) out.codec = await runCodec(s);
+  const o = out.oracle;
+  console.error(
+    `avm: ${name}: direct ${out.direct.median_ms.toFixed(3)} ms (${out.direct.reps} reps), ` +
+      `oracle ${o === null ? '-' : o.trap ? 'trap' : o.median_ms.toFixed(3) + ' ms'}` +
+      (out.codec ? `, codec decode ${out.codec.decode_ms?.toFixed(2)} ms encode ${out.codec.encode_ms?.toFixed(2)} ms` : '') +
+      ` [${((performance.now() - t0) / 1000).toFixed(1)} s]`,
+  );
+  console.log(JSON.stringify(out));
 }
 
 await main();

@@ -159,41 +159,59 @@ func run(quick bool, only, oracleDir, cacheDir, nodeBin string, noOracle, avmOnl
 		return fmt.Errorf("gen.mjs: %v", err)
 	}
 
-	// 2. the real AVM's timings, in its own process (nothing else runs meanwhile)
-	args := []string{"--expose-gc", filepath.Join(benchDir, "avm.mjs"), "--dir", cacheDir, "--codec", strings.Join(codecNames, ",")}
+	// 2. the real AVM's timings, in its own process, one scenario at a time on request, so
+	// that each scenario is timed on the AVM and then right away on Cascade (the Node process
+	// waits meanwhile): both sides of a ratio see the machine in the same state.
+	args := []string{"--expose-gc", filepath.Join(benchDir, "avm.mjs"), "--dir", cacheDir, "--codec", strings.Join(codecNames, ","), "--serve"}
 	if quick {
 		args = append(args, "--quick", "--oracle-max", "1000000")
 	}
 	if noOracle {
 		args = append(args, "--oracle-max", "-1")
 	}
-	avm := exec.Command(nodeBin, append(args, names...)...)
-	var avmOut bytes.Buffer
-	avm.Env, avm.Stdout, avm.Stderr = env, &avmOut, os.Stderr
-	if err := avm.Run(); err != nil {
+	avm := exec.Command(nodeBin, args...)
+	avm.Env, avm.Stderr = env, os.Stderr
+	avmIn, err := avm.StdinPipe()
+	if err != nil {
+		return err
+	}
+	avmPipe, err := avm.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := avm.Start(); err != nil {
 		return fmt.Errorf("avm.mjs: %v", err)
 	}
-	avmByName := map[string]avmResult{}
-	sc := bufio.NewScanner(&avmOut)
-	sc.Buffer(nil, 1<<24)
-	for sc.Scan() {
+	defer avm.Process.Kill()
+	avmOut := bufio.NewReaderSize(avmPipe, 1<<20)
+	measureAVM := func(name string) (avmResult, error) {
 		var r avmResult
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			return fmt.Errorf("avm.mjs output: %v", err)
+		if _, err := fmt.Fprintln(avmIn, name); err != nil {
+			return r, fmt.Errorf("avm.mjs: %v", err)
 		}
-		avmByName[r.Name] = r
+		line, err := avmOut.ReadBytes('\n')
+		if err != nil {
+			return r, fmt.Errorf("avm.mjs ended without a result for %s: %v", name, err)
+		}
+		if err := json.Unmarshal(line, &r); err != nil {
+			return r, fmt.Errorf("avm.mjs output: %v", err)
+		}
+		if r.Name != name {
+			return r, fmt.Errorf("avm.mjs answered for %s, not %s", r.Name, name)
+		}
+		return r, nil
 	}
 
-	// 3. Cascade, on the same inputs
+	// 3. Cascade, on the same inputs, after the AVM on each
 	b, cb := fullBudget, fullCodecBudget
 	if quick {
 		b, cb = quickBudget, quickCodecBudget
 	}
 	results := make([]*result, 0, len(specs))
 	for _, sp := range specs {
-		a, ok := avmByName[sp.name]
-		if !ok {
-			return fmt.Errorf("avm.mjs gave no result for %s", sp.name)
+		a, err := measureAVM(sp.name)
+		if err != nil {
+			return err
 		}
 		r := &result{Name: sp.name, AVM: a}
 		results = append(results, r)
@@ -223,6 +241,11 @@ func run(quick bool, only, oracleDir, cacheDir, nodeBin string, noOracle, avmOnl
 			}
 		}
 		fmt.Fprintf(os.Stderr, "cascade: %s: %.3f ms (%d reps), peak heap %.1f MB\n", sp.name, ms(c.Time.Median), c.Time.Reps, float64(c.PeakHeap)/1e6)
+	}
+
+	avmIn.Close()
+	if err := avm.Wait(); err != nil {
+		return fmt.Errorf("avm.mjs: %v", err)
 	}
 
 	if jsonOut != "" {

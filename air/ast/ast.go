@@ -58,10 +58,10 @@ const (
 // Value is one operand of an instruction. Which fields are meaningful depends on Kind.
 type Value struct {
 	Kind   ValueKind
+	Bool   bool    // KindBool (next to Kind: the two share one word)
 	Str    string  // KindLiteral: the literal's text without quotes
 	Int    int64   // KindInt
 	Float  float64 // KindFloat
-	Bool   bool    // KindBool
 	Name   string  // variables: the full name, tag included ("x", "$s", "#$c", "%m", "#%m")
 	Lambda *Lambda // optional lambda of a variable, :error: or %last_error%
 	Pos    Pos     // byte offset of the value in the script

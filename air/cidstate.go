@@ -15,6 +15,35 @@ type cidState struct {
 	buf     []byte                    // value texts; handed over to the store when new
 	small   []byte                    // texts of tetraplets and aggregates
 	tets    []data.Tetraplet          // slab of the tetraplets handed out
+	texts   []byte                    // slab the CIDs and small value texts are written to
+}
+
+// textSlab is the size of the chunks cidState writes CIDs and small value texts to: one
+// allocation holds many of them instead of one each.
+const textSlab = 16 << 10
+
+// keep copies b into the text slab and returns it as a string sharing the slab, which is
+// only ever appended to.
+func (s *cidState) keep(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if cap(s.texts)-len(s.texts) < len(b) {
+		s.texts = make([]byte, 0, max(textSlab, len(b)))
+	}
+	n := len(s.texts)
+	s.texts = append(s.texts, b...)
+	return unsafe.String(&s.texts[n], len(b))
+}
+
+// cidOf returns the CID of b, its text in the slab.
+func (s *cidState) cidOf(b []byte) string {
+	if cap(s.texts)-len(s.texts) < cid.Len {
+		s.texts = make([]byte, 0, textSlab)
+	}
+	n := len(s.texts)
+	s.texts = cid.Append(s.texts, b)
+	return unsafe.String(&s.texts[n], cid.Len)
 }
 
 func newCidState(prev, cur *data.CidInfo) *cidState {
@@ -58,10 +87,14 @@ func (s *cidState) trackValue(v value.Value) string {
 		s.buf = make([]byte, 0, n+n/64+64)
 	}
 	s.buf = value.AppendJSON(s.buf[:0], v)
-	c := cid.FromBytes(s.buf)
+	c := s.cidOf(s.buf)
 	if _, ok := s.info.ValueStore[c]; !ok {
-		s.info.ValueStore[c] = unsafe.String(unsafe.SliceData(s.buf), len(s.buf))
-		s.buf = nil
+		if len(s.buf) <= textSlab/8 {
+			s.info.ValueStore[c] = s.keep(s.buf) // small: copied, s.buf stays for the next
+		} else {
+			s.info.ValueStore[c] = unsafe.String(unsafe.SliceData(s.buf), len(s.buf))
+			s.buf = nil
+		}
 		s.parsed[c] = v
 	}
 	return c
@@ -134,7 +167,7 @@ func (s *cidState) trackTetraplet(t *data.Tetraplet) string {
 		}
 	}
 	s.small = tetrapletJSON(s.small[:0], t)
-	c := cid.FromBytes(s.small)
+	c := s.cidOf(s.small)
 	if memo {
 		s.tetCIDs[*t] = c
 	}
@@ -155,7 +188,7 @@ func (s *cidState) trackServiceResult(v value.Value, t *data.Tetraplet, argHash 
 func (s *cidState) trackServiceResultValue(v value.Value, t *data.Tetraplet, argHash string) (string, string) {
 	a := data.ServiceResultAgg{ValueCID: s.trackValue(v), ArgumentHash: argHash, TetrapletCID: s.trackTetraplet(t)}
 	s.small = serviceResultJSON(s.small[:0], &a)
-	c := cid.FromBytes(s.small)
+	c := s.cidOf(s.small)
 	if _, ok := s.info.ServiceResultStore[c]; !ok {
 		s.info.ServiceResultStore[c] = a
 	}
@@ -169,7 +202,7 @@ func (s *cidState) trackCanonElement(v *agg) string {
 	}
 	e := data.CanonElement{Value: vc, Tetraplet: s.trackTetraplet(v.tet), Provenance: data.Provenance{Kind: v.prov.kind, CID: v.prov.cid}}
 	s.small = canonElementJSON(s.small[:0], &e)
-	c := cid.FromBytes(s.small)
+	c := s.cidOf(s.small)
 	if _, ok := s.info.CanonElementStore[c]; !ok {
 		s.info.CanonElementStore[c] = e
 	}
@@ -178,7 +211,7 @@ func (s *cidState) trackCanonElement(v *agg) string {
 
 func (s *cidState) trackCanonResult(r *data.CanonResultAgg) string {
 	s.small = canonResultJSON(s.small[:0], r)
-	c := cid.FromBytes(s.small)
+	c := s.cidOf(s.small)
 	if _, ok := s.info.CanonResultStore[c]; !ok {
 		s.info.CanonResultStore[c] = *r
 	}

@@ -1086,7 +1086,7 @@ func (e *exec) callExecute(c *ast.Call, tet *data.Tetraplet) *execError {
 	var argHash string
 	if argsReady {
 		e.cids.small = value.AppendJSON(e.cids.small[:0], args)
-		argHash = cid.FromBytes(e.cids.small)
+		argHash = e.cids.cidOf(e.cids.small)
 	}
 	met, terr := e.trace.meetCallStart()
 	if terr != nil {

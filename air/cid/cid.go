@@ -63,6 +63,16 @@ func encodeDigest(dst []byte, d *[32]byte) {
 	binary.LittleEndian.PutUint32(dst[48:], uint32(b32Pairs[x>>10&1023])|uint32(b32Pairs[x&1023])<<16)
 }
 
+// Append appends the CID text of exactly the bytes b (Len bytes) to dst.
+func Append(dst, b []byte) []byte {
+	digest := blake3.Sum256(b)
+	dst = append(dst, Prefix...)
+	n := len(dst)
+	dst = append(dst, make([]byte, Len-len(Prefix))...)
+	encodeDigest(dst[n:], &digest)
+	return dst
+}
+
 // FromBytes returns the CID of exactly the bytes b.
 func FromBytes(b []byte) string {
 	digest := blake3.Sum256(b)

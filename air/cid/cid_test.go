@@ -192,3 +192,14 @@ func TestEncodeDigestMatchesBase32(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendMatchesFromBytes(t *testing.T) {
+	dst := []byte("prefix:")
+	for _, in := range []string{"", `"x"`, `{"a":[1,2,3]}`} {
+		before := string(dst)
+		dst = Append(dst, []byte(in))
+		if got := string(dst[len(before):]); got != FromBytes([]byte(in)) || string(dst[:len(before)]) != before {
+			t.Fatalf("Append(%q) wrote %q, want %q after the existing bytes", in, got, FromBytes([]byte(in)))
+		}
+	}
+}

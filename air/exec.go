@@ -69,6 +69,7 @@ type exec struct {
 	litKeys map[*ast.Value]value.Value // boxed literal stream-map keys
 	aggs    []agg                      // slab the hot paths take aggregates from
 	argTets []argTets                  // the last call's argument tetraplets (collectArgs)
+	kvs     value.Object2Slab          // the stream maps' {"key", "value"} objects
 }
 
 // agg is newAgg with the aggregate taken from a per-run slab.
@@ -520,7 +521,7 @@ func (e *exec) apMap(a *ast.ApMap) *execError {
 	}
 	// apArg made v for this instruction alone (touchTrace), so it becomes the entry.
 	kv := v
-	kv.v, kv.vcid = kvObject(key, v.v), ""
+	kv.v, kv.vcid = e.kvObject(key, v.v), ""
 	g := genFromMet(met)
 	if err := e.checkGeneration(g); err != nil {
 		return err

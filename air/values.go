@@ -421,8 +421,8 @@ func (k mapKey) value() value.Value {
 
 // kvObject builds the {"key": k, "value": v} object stored in stream maps; k is the key
 // as a value (a string or an integer).
-func kvObject(k, v value.Value) value.Value {
-	return value.NewObject2(kvKeys, k, v)
+func (e *exec) kvObject(k, v value.Value) value.Value {
+	return e.kvs.New(kvKeys, k, v)
 }
 
 var kvKeys = []string{"key", "value"}

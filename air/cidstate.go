@@ -239,13 +239,19 @@ func (s *cidState) tetraplet(c string) (*data.Tetraplet, *execError) {
 	if !ok {
 		return nil, errValueForCidNotFound("tetraplet", c)
 	}
+	p := s.newTetraplet()
+	*p = t
+	return p, nil
+}
+
+// newTetraplet returns a zero tetraplet from the slab.
+func (s *cidState) newTetraplet() *data.Tetraplet {
 	if len(s.tets) == 0 {
 		s.tets = make([]data.Tetraplet, 64)
 	}
 	p := &s.tets[0]
 	s.tets = s.tets[1:]
-	*p = t
-	return p, nil
+	return p
 }
 
 // serviceInfo resolves a service-result CID to its value, tetraplet and aggregate.

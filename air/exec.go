@@ -994,7 +994,9 @@ func (e *exec) resolveTriplet(c *ast.Call) (*data.Tetraplet, *execError) {
 	if err != nil {
 		return nil, err
 	}
-	return &data.Tetraplet{PeerPK: peer, ServiceID: svc, FunctionName: fn}, nil
+	t := e.cids.newTetraplet()
+	*t = data.Tetraplet{PeerPK: peer, ServiceID: svc, FunctionName: fn}
+	return t, nil
 }
 
 func (e *exec) checkOutput(out *ast.Value) *execError {
@@ -1086,7 +1088,7 @@ func (e *exec) callExecute(c *ast.Call, tet *data.Tetraplet) *execError {
 	}
 	var argHash string
 	if argsReady {
-		e.cids.small = value.AppendJSON(e.cids.small[:0], args)
+		e.cids.small = value.AppendArray(e.cids.small[:0], args)
 		argHash = e.cids.cidOf(e.cids.small)
 	}
 	met, terr := e.trace.meetCallStart()
@@ -1244,7 +1246,7 @@ func (e *exec) applyServiceResult(c *ast.Call, tet *data.Tetraplet, argHash stri
 		e.trace.meetCallEnd(data.CallResult{Kind: data.CallFailed, FailedCID: fc})
 		return errLocalService(res.RetCode, res.Result)
 	}
-	v, perr := value.Parse([]byte(res.Result))
+	v, perr := value.ParseString(res.Result)
 	if perr != nil {
 		msg := "call_service result '" + callServiceResultDisplay(res) + "' can't be serialized or deserialized with an error: " + perr.Error()
 		fc := e.cids.trackServiceResult(failedValue(2147483647, msg), tet, argHash)
@@ -1257,7 +1259,8 @@ func (e *exec) applyServiceResult(c *ast.Call, tet *data.Tetraplet, argHash stri
 	switch out.Kind {
 	case ast.KindScalar, ast.KindStream:
 		sc, vc := e.cids.trackServiceResultValue(v, tet, argHash)
-		val := &agg{v: v, tet: tet, pos: pos, prov: provenance{kind: data.ProvenanceServiceResult, cid: sc}, vcid: vc}
+		val := e.agg(v, tet, pos, provenance{kind: data.ProvenanceServiceResult, cid: sc})
+		val.vcid = vc
 		if out.Kind == ast.KindScalar {
 			if err := e.scalars.set(out.Name, val); err != nil {
 				return err

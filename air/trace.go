@@ -134,9 +134,10 @@ type traceHandler struct {
 	newToPrev bimap
 	newToCur  bimap
 	result    []data.State
-	parStack  []*parFSM
+	parStack  []parFSM
 	folds     map[uint32]*foldFSM
-	gens      []uint32 // backing store of the one-element generation lists of ap states
+	gens      []uint32  // backing store of the one-element generation lists of ap states
+	metCalls  []metCall // slab of the call states handed to the interpreter
 }
 
 func newTraceHandler(prev, cur []data.State) *traceHandler {
@@ -200,7 +201,13 @@ func (t *traceHandler) meetCallStart() (*metCall, error) {
 	}
 	pos := t.tracePos()
 	t.mapPositions(sch)
-	return &metCall{result: merged, tracePos: pos, source: sch.source()}, nil
+	if len(t.metCalls) == 0 {
+		t.metCalls = make([]metCall, 64)
+	}
+	m := &t.metCalls[0]
+	t.metCalls = t.metCalls[1:]
+	*m = metCall{result: merged, tracePos: pos, source: sch.source()}
+	return m, nil
 }
 
 func mergeCalls(p, c data.CallResult) (data.CallResult, scheme, error) {
@@ -368,7 +375,7 @@ func (t *traceHandler) meetParStart() error {
 	p, c := t.prev.next(), t.cur.next()
 	pp := p != nil && p.Kind == data.StatePar
 	cp := c != nil && c.Kind == data.StatePar
-	f := &parFSM{}
+	var f parFSM
 	switch {
 	case pp && cp:
 		f.prevLeft, f.prevRight, f.curLeft, f.curRight = p.Left, p.Right, c.Left, c.Right
@@ -409,7 +416,7 @@ func (t *traceHandler) meetParSubgraphEnd(right bool) error {
 	if len(t.parStack) == 0 {
 		return fmt.Errorf("par queue is empty, while par FSM is requested")
 	}
-	f := t.parStack[len(t.parStack)-1]
+	f := &t.parStack[len(t.parStack)-1] // valid until the next meetParStart
 	n := len(t.result)
 	if !right {
 		f.leftSize = n - f.savedCount

@@ -31,14 +31,7 @@ func AppendJSON(dst []byte, v Value) []byte {
 	case string:
 		return appendString(dst, x)
 	case []Value:
-		dst = append(dst, '[')
-		for i, e := range x {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = AppendJSON(dst, e)
-		}
-		return append(dst, ']')
+		return AppendArray(dst, x)
 	case *Object:
 		dst = append(dst, '{')
 		if x != nil {
@@ -264,4 +257,16 @@ func SizeHint(v Value) int {
 		return 1
 	}
 	return 4 // null, true, false
+}
+
+// AppendArray is AppendJSON of the array a, without boxing it into a Value.
+func AppendArray(dst []byte, a []Value) []byte {
+	dst = append(dst, '[')
+	for i, e := range a {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = AppendJSON(dst, e)
+	}
+	return append(dst, ']')
 }

@@ -41,7 +41,7 @@ func Perm(keys []string) []int {
 		for j < len(order) && order[j]>>16 == order[i]>>16 {
 			j++
 		}
-		if j-i > 1 {
+		if j-i > 1 && !allEqual(keys, perm[i:j]) {
 			slices.SortFunc(perm[i:j], func(a, b int) int { return strings.Compare(keys[a], keys[b]) })
 		}
 		i = j
@@ -60,6 +60,18 @@ func Strings(ss []string) {
 		sorted[j] = ss[i]
 	}
 	copy(ss, sorted)
+}
+
+// allEqual reports whether the keys at the indexes idx are all the same (repeated CIDs,
+// as in a peer's list of the results it produced, need no sorting among themselves).
+func allEqual(keys []string, idx []int) bool {
+	first := keys[idx[0]]
+	for _, i := range idx[1:] {
+		if keys[i] != first {
+			return false
+		}
+	}
+	return true
 }
 
 // commonPrefix returns the length of the prefix all keys share.

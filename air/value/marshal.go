@@ -70,31 +70,16 @@ func AppendString(dst []byte, s string) []byte { return appendString(dst, s) }
 func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	b := unsafe.Slice(unsafe.StringData(s), len(s))
-	// Most strings need no escape at all: find the first byte that does, word-wise for
-	// long strings, and copy everything before it at once.
-	i := 0
-	if len(s) >= 8 {
-		i = skipPlain(b, 0)
-	}
-	for i < len(s) && escapeTable[s[i]] == 0 {
-		i++
-	}
+	// Most strings need no escape at all: find the first byte that does (plainEnd) and
+	// copy everything before it at once.
+	i, _ := plainEnd(b, 0)
 	if i == len(s) {
 		dst = append(dst, s...)
 		return append(dst, '"')
 	}
 	start := 0
-	for ; i < len(s); i++ {
-		if j := skipPlain(b, i); j > i {
-			i = j
-			if i >= len(s) {
-				break
-			}
-		}
+	for i < len(s) {
 		e := escapeTable[s[i]]
-		if e == 0 {
-			continue
-		}
 		dst = append(dst, s[start:i]...)
 		if e == 'u' {
 			dst = append(dst, '\\', 'u', '0', '0', hexDigits[s[i]>>4], hexDigits[s[i]&0xf])
@@ -102,6 +87,7 @@ func appendString(dst []byte, s string) []byte {
 			dst = append(dst, '\\', e)
 		}
 		start = i + 1
+		i, _ = plainEnd(b, start)
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
@@ -214,18 +200,10 @@ func EncodedLen(v Value) int {
 func stringLen(s string) int {
 	b := unsafe.Slice(unsafe.StringData(s), len(s))
 	n := len(s) + 2
-	for i := 0; i < len(s); i++ {
-		if j := skipPlain(b, i); j > i {
-			i = j
-			if i >= len(s) {
-				break
-			}
-		}
-		switch e := escapeTable[s[i]]; e {
-		case 0:
-		case 'u':
+	for i, _ := plainEnd(b, 0); i < len(s); i, _ = plainEnd(b, i+1) {
+		if escapeTable[s[i]] == 'u' {
 			n += 5
-		default:
+		} else {
 			n++
 		}
 	}

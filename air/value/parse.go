@@ -1,8 +1,10 @@
 package value
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"sync"
@@ -341,11 +343,11 @@ func (p *parser) parseString() (Value, error) {
 func (p *parser) parseStr() (string, error) {
 	var scratch []byte
 	start := p.i
+	ascii := true
 	for {
-		p.i = skipPlain(p.data, p.i)
-		for p.i < len(p.data) && !needsEscape[p.data[p.i]] {
-			p.i++
-		}
+		var plainASCII bool
+		p.i, plainASCII = plainEnd(p.data, p.i)
+		ascii = ascii && plainASCII
 		if p.i == len(p.data) {
 			return "", p.error(errEOFString)
 		}
@@ -359,7 +361,7 @@ func (p *parser) parseStr() (string, error) {
 				s = string(scratch)
 			}
 			p.i++
-			if !utf8.ValidString(s) {
+			if !(ascii && scratch == nil) && !utf8.ValidString(s) {
 				return "", p.error(errInvalidCode)
 			}
 			return s, nil
@@ -697,36 +699,68 @@ func (p *parser) f64FromParts(positive bool, sig uint64, exp int32) (float64, er
 	return f, nil
 }
 
-// skipPlain returns the first position at or after i of a word of eight bytes that may
-// hold a quote, a backslash or a control character; the caller finishes byte by byte.
-func skipPlain(b []byte, i int) int {
-	const (
-		ones   = 0x0101010101010101
-		highs  = 0x8080808080808080
-		quote  = ones * '"'
-		bslash = ones * '\\'
-		ctrl   = ones * 0x20
-	)
-	special := func(x uint64) uint64 {
-		q, bs := x^quote, x^bslash
-		return ((q - ones) &^ q) | ((bs - ones) &^ bs) | ((x - ctrl) &^ x)
+// plainEnd returns the position of the first quote, backslash or control character at or
+// after i in b (len(b) if there is none), and whether the bytes before it, from i, are all
+// ASCII. Long runs are searched for the quote and the backslash with bytes.IndexByte
+// (vectorized), then checked a word at a time for control characters and non-ASCII bytes.
+func plainEnd(b []byte, i int) (int, bool) {
+	rest := b[i:]
+	ascii := true
+	if len(rest) < 32 {
+		for j, c := range rest {
+			if needsEscape[c] {
+				return i + j, ascii
+			}
+			if c >= utf8.RuneSelf {
+				ascii = false
+			}
+		}
+		return len(b), ascii
 	}
-	for i+32 <= len(b) {
-		w := b[i : i+32 : i+32]
+	n := len(rest)
+	if q := bytes.IndexByte(rest, '"'); q >= 0 {
+		n = q
+	}
+	if s := bytes.IndexByte(rest[:n], '\\'); s >= 0 {
+		n = s
+	}
+	const (
+		ones  = 0x0101010101010101
+		highs = 0x8080808080808080
+		ctrl  = ones * 0x20
+	)
+	j := 0
+	for ; j+32 <= n; j += 32 {
+		w := rest[j : j+32 : j+32]
 		x0 := binary.LittleEndian.Uint64(w[0:])
 		x1 := binary.LittleEndian.Uint64(w[8:])
 		x2 := binary.LittleEndian.Uint64(w[16:])
 		x3 := binary.LittleEndian.Uint64(w[24:])
-		if (special(x0)|special(x1)|special(x2)|special(x3))&highs != 0 {
-			break
+		if ((x0-ctrl)|x0|(x1-ctrl)|x1|(x2-ctrl)|x2|(x3-ctrl)|x3)&highs == 0 {
+			continue // 32 ASCII bytes, none below 0x20
 		}
-		i += 32
-	}
-	for i+8 <= len(b) {
-		if special(binary.LittleEndian.Uint64(b[i:]))&highs != 0 {
-			return i
+		if ((x0-ctrl)&^x0|(x1-ctrl)&^x1|(x2-ctrl)&^x2|(x3-ctrl)&^x3)&highs != 0 {
+			break // a control character: the word loop below finds it
 		}
-		i += 8
+		ascii = false
 	}
-	return i
+	for ; j+8 <= n; j += 8 {
+		x := binary.LittleEndian.Uint64(rest[j:])
+		if ((x-ctrl)|x)&highs == 0 {
+			continue // eight ASCII bytes, none below 0x20
+		}
+		// The lowest flagged byte is exact: a borrow only ever starts at a byte below 0x20.
+		if c := (x - ctrl) &^ x & highs; c != 0 {
+			return i + j + bits.TrailingZeros64(c)/8, false
+		}
+		ascii = false
+	}
+	for ; j < n; j++ {
+		if c := rest[j]; c < 0x20 {
+			return i + j, false
+		} else if c >= utf8.RuneSelf {
+			ascii = false
+		}
+	}
+	return i + n, ascii
 }

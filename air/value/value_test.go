@@ -3,6 +3,7 @@ package value
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -608,6 +609,43 @@ func TestSizeHintIsALowerBound(t *testing.T) {
 		}
 		if h, n := SizeHint(v), len(Marshal(v)); h > n {
 			t.Errorf("SizeHint(%s) = %d > %d", text, h, n)
+		}
+	}
+}
+
+func TestPlainEndMatchesByteLoop(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	alphabet := []byte("abcXYZ019 ~\x7f\"\\\x00\x01\x1f\x20\x80\xbf\xc3\xa9\xff")
+	for n := 0; n < 4000; n++ {
+		size := r.IntN(200)
+		b := make([]byte, size)
+		for i := range b {
+			if r.IntN(40) == 0 {
+				b[i] = alphabet[r.IntN(len(alphabet))]
+			} else {
+				b[i] = 'a' + byte(r.IntN(26))
+			}
+		}
+		from := 0
+		if size > 0 {
+			from = r.IntN(size)
+		}
+		wantEnd, wantASCII := len(b), true
+		for i := from; i < len(b); i++ {
+			if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
+				wantEnd = i
+				break
+			} else if c >= 0x80 {
+				wantASCII = false
+			}
+		}
+		end, ascii := plainEnd(b, from)
+		if end != wantEnd || (ascii && !wantASCII) {
+			t.Fatalf("plainEnd(%q, %d) = %d, %v; want %d, %v", b, from, end, ascii, wantEnd, wantASCII)
+		}
+		// ascii may only be false for an ASCII run when a control character ends it
+		if !ascii && wantASCII && (wantEnd == len(b) || b[wantEnd] >= 0x20) {
+			t.Fatalf("plainEnd(%q, %d): ascii false for an ASCII run", b, from)
 		}
 	}
 }

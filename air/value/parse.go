@@ -701,17 +701,40 @@ func (p *parser) f64FromParts(positive bool, sig uint64, exp int32) (float64, er
 
 // plainEnd returns the position of the first quote, backslash or control character at or
 // after i in b (len(b) if there is none), and whether the bytes before it, from i, are all
-// ASCII. Long runs are searched for the quote and the backslash with bytes.IndexByte
-// (vectorized), then checked a word at a time for control characters and non-ASCII bytes.
+// ASCII. Long inputs are searched for the quote and the backslash with bytes.IndexByte
+// (vectorized), then checked 32 bytes at a time for control characters and non-ASCII
+// bytes; short ones a word at a time for all of them.
 func plainEnd(b []byte, i int) (int, bool) {
+	const (
+		ones   = 0x0101010101010101
+		highs  = 0x8080808080808080
+		quote  = ones * '"'
+		bslash = ones * '\\'
+		ctrl   = ones * 0x20
+	)
 	rest := b[i:]
 	ascii := true
-	if len(rest) < 32 {
-		for j, c := range rest {
-			if needsEscape[c] {
-				return i + j, ascii
+	j := 0
+	if len(rest) < 128 {
+		for ; j+8 <= len(rest); j += 8 {
+			x := binary.LittleEndian.Uint64(rest[j:])
+			q, bs := x^quote, x^bslash
+			// The lowest flagged byte is exact (a borrow only starts at a flagged byte).
+			if sp := (((q - ones) &^ q) | ((bs - ones) &^ bs) | ((x - ctrl) &^ x)) & highs; sp != 0 {
+				k := bits.TrailingZeros64(sp)
+				if x&highs&(1<<k-1) != 0 {
+					ascii = false
+				}
+				return i + j + k/8, ascii
 			}
-			if c >= utf8.RuneSelf {
+			if x&highs != 0 {
+				ascii = false
+			}
+		}
+		for ; j < len(rest); j++ {
+			if c := rest[j]; needsEscape[c] {
+				return i + j, ascii
+			} else if c >= utf8.RuneSelf {
 				ascii = false
 			}
 		}
@@ -724,12 +747,6 @@ func plainEnd(b []byte, i int) (int, bool) {
 	if s := bytes.IndexByte(rest[:n], '\\'); s >= 0 {
 		n = s
 	}
-	const (
-		ones  = 0x0101010101010101
-		highs = 0x8080808080808080
-		ctrl  = ones * 0x20
-	)
-	j := 0
 	for ; j+32 <= n; j += 32 {
 		w := rest[j : j+32 : j+32]
 		x0 := binary.LittleEndian.Uint64(w[0:])
@@ -749,7 +766,6 @@ func plainEnd(b []byte, i int) (int, bool) {
 		if ((x-ctrl)|x)&highs == 0 {
 			continue // eight ASCII bytes, none below 0x20
 		}
-		// The lowest flagged byte is exact: a borrow only ever starts at a byte below 0x20.
 		if c := (x - ctrl) &^ x & highs; c != 0 {
 			return i + j + bits.TrailingZeros64(c)/8, false
 		}

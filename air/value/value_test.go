@@ -617,7 +617,7 @@ func TestPlainEndMatchesByteLoop(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
 	alphabet := []byte("abcXYZ019 ~\x7f\"\\\x00\x01\x1f\x20\x80\xbf\xc3\xa9\xff")
 	for n := 0; n < 4000; n++ {
-		size := r.IntN(200)
+		size := r.IntN(600)
 		b := make([]byte, size)
 		for i := range b {
 			if r.IntN(40) == 0 {

@@ -308,17 +308,17 @@ func (w *writer) lore(lore []FoldLore) int {
 // entries writes a store: for each entry in key order, the key target and the value
 // (written by value, returning its position), then the array of entries.
 func entries[V any](w *writer, m map[string]V, value func(V) int) int {
-	items := sortedEntries(m)
-	deps := make([]int, 2*len(items))
-	for i := range items {
-		deps[2*i] = w.rcStr(items[i].k)
-		deps[2*i+1] = value(items[i].v)
+	keys, vals, perm := sortedOrder(m)
+	deps := make([]int, 2*len(perm))
+	for j, i := range perm {
+		deps[2*j] = w.rcStr(keys[i])
+		deps[2*j+1] = value(vals[i])
 	}
-	start := w.alloc(entrySize * len(items))
-	for i := range items {
-		p := start + entrySize*i
-		w.fat(p, deps[2*i], len(items[i].k))
-		w.ptr(p+8, deps[2*i+1])
+	start := w.alloc(entrySize * len(perm))
+	for j, i := range perm {
+		p := start + entrySize*j
+		w.fat(p, deps[2*j], len(keys[i]))
+		w.ptr(p+8, deps[2*j+1])
 	}
 	return start
 }
@@ -417,23 +417,14 @@ func (w *writer) signatures(m map[string]string) int {
 	return start
 }
 
-// entry is a map entry.
-type entry[V any] struct {
-	k string
-	v V
-}
-
-// sortedEntries returns the entries of m in ascending byte order of their keys.
-func sortedEntries[V any](m map[string]V) []entry[V] {
-	items := make([]entry[V], 0, len(m))
-	keys := make([]string, 0, len(m))
+// sortedOrder returns the keys and values of m and the order of their indexes that puts
+// the keys in ascending byte order.
+func sortedOrder[V any](m map[string]V) (keys []string, vals []V, perm []int) {
+	keys = make([]string, 0, len(m))
+	vals = make([]V, 0, len(m))
 	for k, v := range m {
-		items = append(items, entry[V]{k: k, v: v})
 		keys = append(keys, k)
+		vals = append(vals, v)
 	}
-	sorted := make([]entry[V], len(items))
-	for j, i := range keysort.Perm(keys) {
-		sorted[j] = items[i]
-	}
-	return sorted
+	return keys, vals, keysort.Perm(keys)
 }

@@ -109,10 +109,10 @@ func TestWalkthrough12_2(t *testing.T) {
 	}
 }
 
-func TestSortedEntriesByteOrder(t *testing.T) {
+func TestSortedOrderByteOrder(t *testing.T) {
 	m := map[string]int{"bagaaihrab": 1, "bagaaihraa": 2, "bagaaiera": 3, "a": 4, "": 5, "bagaaihra": 6, "bagaaihraa\x00": 7, "zz": 8}
 	checkSorted(t, m)
-	// Keys that tie on the bytes sortedEntries compares first.
+	// Keys that tie on the bytes sortedOrder compares first.
 	m = map[string]int{}
 	for i := 0; i < 300; i++ {
 		m[fmt.Sprintf("pAAAAAA%03d", (i*7919)%1000)] = i
@@ -124,13 +124,18 @@ func TestSortedEntriesByteOrder(t *testing.T) {
 
 func checkSorted(t *testing.T, m map[string]int) {
 	t.Helper()
-	items := sortedEntries(m)
-	for i := 1; i < len(items); i++ {
-		if items[i-1].k >= items[i].k {
-			t.Fatalf("not in byte order: %q before %q", items[i-1].k, items[i].k)
+	keys, vals, perm := sortedOrder(m)
+	for j := 1; j < len(perm); j++ {
+		if keys[perm[j-1]] >= keys[perm[j]] {
+			t.Fatalf("not in byte order: %q before %q", keys[perm[j-1]], keys[perm[j]])
 		}
 	}
-	if len(items) != len(m) {
-		t.Fatalf("%d entries, want %d", len(items), len(m))
+	for j, i := range perm {
+		if m[keys[i]] != vals[i] {
+			t.Fatalf("entry %d: key %q with value %d, want %d", j, keys[i], vals[i], m[keys[i]])
+		}
+	}
+	if len(perm) != len(m) {
+		t.Fatalf("%d entries, want %d", len(perm), len(m))
 	}
 }

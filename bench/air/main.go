@@ -32,6 +32,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime/pprof"
 	"strings"
 	"text/tabwriter"
 )
@@ -96,8 +97,24 @@ func main() {
 	noOracle := flag.Bool("no-oracle", false, "skip the marine-js (oracle) column")
 	avmOnly := flag.Bool("avm-only", false, "time the real AVM only (no Cascade columns, no summary lines)")
 	jsonOut := flag.String("json", "", "also write all results as JSON to this file")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of this process (Cascade's side) to this file")
 	flag.Parse()
-	if err := run(*quick, *only, *oracleFlag, *cacheFlag, *nodeBin, *noOracle, *avmOnly, *jsonOut); err != nil {
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "air-bench:", err)
+			os.Exit(2)
+		}
+	}
+	err := run(*quick, *only, *oracleFlag, *cacheFlag, *nodeBin, *noOracle, *avmOnly, *jsonOut)
+	pprof.StopCPUProfile()
+	switch {
+	case errors.Is(err, errMismatch):
+		os.Exit(1)
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "air-bench:", err)
 		os.Exit(2)
 	}
@@ -257,11 +274,15 @@ func run(quick bool, only, oracleDir, cacheDir, nodeBin string, noOracle, avmOnl
 	report(os.Stdout, results, avmOnly)
 	for _, r := range results {
 		if len(r.Mismatches) > 0 {
-			os.Exit(1)
+			return errMismatch
 		}
 	}
 	return nil
 }
+
+// errMismatch ends a run in which Cascade's outcome differed from the AVM's (the report
+// lists the differences).
+var errMismatch = errors.New("outcomes differ from the AVM's")
 
 // report prints the tables and the summary lines (the air-bench line last).
 func report(w io.Writer, results []*result, avmOnly bool) {

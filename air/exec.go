@@ -186,36 +186,33 @@ func errUnknownInstruction() *execError {
 // canonStreamInstr runs a Canon instruction, kept out of execute so that its frame stays small
 // (execute recurses once per nested instruction and fold iteration).
 func (e *exec) canonStreamInstr(x *ast.Canon) *execError {
-	return e.canonInstr(x, x.Peer, func(peerID string) *canonStream {
-		var vals []*agg
-		if s := e.streams.get(x.Stream.Name, x.Stream.Pos); s != nil {
-			vals = s.all(nil)
-		}
-		return &canonStream{values: vals}
-	}, func(c *canonStream) *execError {
-		if err := e.canons.set(x.Canon.Name, c); err != nil {
-			return err
-		}
-		return nil
+	return e.canonInstr(x, x.Peer, canonOf(&e.streams, &x.Stream), func(c *canonStream) *execError {
+		return e.canons.set(x.Canon.Name, c)
 	})
 }
 
 // canonMapInstr runs a CanonMap instruction, kept out of execute so that its frame stays small
 // (execute recurses once per nested instruction and fold iteration).
 func (e *exec) canonMapInstr(x *ast.CanonMap) *execError {
-	return e.canonInstr(x, x.Peer, func(peerID string) *canonStream {
-		var vals []*agg
-		if s := e.streamMaps.get(x.StreamMap.Name, x.StreamMap.Pos); s != nil {
-			vals = s.all(nil)
-		}
-		return &canonStream{values: vals}
-	}, func(c *canonStream) *execError {
+	return e.canonInstr(x, x.Peer, canonOf(&e.streamMaps, &x.StreamMap), func(c *canonStream) *execError {
 		m, err := newCanonMap(c)
 		if err != nil {
 			return err
 		}
 		return e.canonMaps.set(x.CanonMap.Name, m)
 	})
+}
+
+// canonOf returns canonInstr's producer of a new canon stream over the stream (or stream
+// map) v: all its values, in order.
+func canonOf(ss *streams, v *ast.Value) func(peerID string) *canonStream {
+	return func(string) *canonStream {
+		var vals []*agg
+		if s := ss.get(v.Name, v.Pos); s != nil {
+			vals = s.all(nil)
+		}
+		return &canonStream{values: vals}
+	}
 }
 
 // canonMapScalarInstr runs a CanonMapScalar instruction, kept out of execute so that its frame stays small

@@ -262,43 +262,15 @@ func sortedUnique(keys []string) bool {
 // newSmallObject copies up to 4 sorted, distinct entries into an object made with a
 // single allocation: most objects in interpreter data are that small.
 func newSmallObject(keys []string, vals []Value) *Object {
-	switch len(keys) {
-	case 0:
-		return &Object{}
-	case 1:
-		p := &struct {
-			o Object
-			k [1]string
-			v [1]Value
-		}{k: [1]string(keys), v: [1]Value(vals)}
-		p.o.keys, p.o.vals = p.k[:], p.v[:]
-		return &p.o
-	case 2:
-		p := &struct {
-			o Object
-			k [2]string
-			v [2]Value
-		}{k: [2]string(keys), v: [2]Value(vals)}
-		p.o.keys, p.o.vals = p.k[:], p.v[:]
-		return &p.o
-	case 3:
-		p := &struct {
-			o Object
-			k [3]string
-			v [3]Value
-		}{k: [3]string(keys), v: [3]Value(vals)}
-		p.o.keys, p.o.vals = p.k[:], p.v[:]
-		return &p.o
-	case 4:
-		p := &struct {
-			o Object
-			k [4]string
-			v [4]Value
-		}{k: [4]string(keys), v: [4]Value(vals)}
-		p.o.keys, p.o.vals = p.k[:], p.v[:]
-		return &p.o
-	}
-	panic("value: newSmallObject with more than 4 entries")
+	p := &struct {
+		o Object
+		k [4]string
+		v [4]Value
+	}{}
+	n := copy(p.k[:], keys)
+	copy(p.v[:], vals)
+	p.o.keys, p.o.vals = p.k[:n:n], p.v[:n:n]
+	return &p.o
 }
 
 func fromPairs(keys []string, vals []Value) *Object {

@@ -238,6 +238,7 @@ type sparse[T any] struct {
 	cells   map[string][]sparseCell[T]
 	allowed []bool // allowed[d]: values set at fold depth d are visible
 	depth   int
+	deepest int // no cell is deeper than this (an upper bound)
 }
 
 type sparseCell[T any] struct {
@@ -258,6 +259,7 @@ func (m *sparse[T]) couldBeSet(name string) bool {
 }
 
 func (m *sparse[T]) set(name string, v *T) *execError {
+	m.deepest = max(m.deepest, m.depth)
 	cs, ok := m.cells[name]
 	if !ok {
 		m.cells[name] = []sparseCell[T]{{depth: m.depth, value: v}}
@@ -321,19 +323,26 @@ func (m *sparse[T]) foldEnd() {
 }
 
 func (m *sparse[T]) cleanup() {
+	if m.deepest <= m.depth {
+		return // nothing was set deeper than the current depth: no map walk per iteration
+	}
+	m.deepest = 0
 	for name, cs := range m.cells {
 		d := cs[len(cs)-1].depth
 		if d != 0 && d > m.depth {
 			if len(cs) == 1 {
 				delete(m.cells, name)
-			} else {
-				m.cells[name] = cs[:len(cs)-1]
+				continue
 			}
+			cs = cs[:len(cs)-1]
+			m.cells[name] = cs
 		}
+		m.deepest = max(m.deepest, cs[len(cs)-1].depth) // cells of a name get deeper up the stack
 	}
 }
 
 func (m *sparse[T]) newStart(name string) {
+	m.deepest = max(m.deepest, m.depth)
 	m.cells[name] = append(m.cells[name], sparseCell[T]{depth: m.depth})
 }
 

@@ -33,11 +33,11 @@ const Prefix = "bagaaihra"
 // Len is the length of a CID made by FromBytes.
 const Len = len(Prefix) + 52
 
-// b32 is RFC 4648 base32 with the lower-case alphabet and no padding (multibase "b").
-var b32 = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
-
-// b32Alphabet is b32's alphabet.
+// b32Alphabet is RFC 4648 base32's alphabet in lower case (multibase "b").
 const b32Alphabet = "abcdefghijklmnopqrstuvwxyz234567"
+
+// b32 is base32 with b32Alphabet and no padding.
+var b32 = base32.NewEncoding(b32Alphabet).WithPadding(base32.NoPadding)
 
 // b32Pairs holds the two characters of every 10-bit group, the first in the low byte.
 var b32Pairs = func() (t [1024]uint16) {
@@ -66,26 +66,23 @@ func encodeDigest(dst []byte, d *[32]byte) {
 // Append appends the CID text of exactly the bytes b (Len bytes) to dst.
 func Append(dst, b []byte) []byte {
 	digest := blake3.Sum256(b)
+	return appendDigest(dst, &digest)
+}
+
+// appendDigest appends the CID text of a blake3 digest. The five prefix bytes fill
+// exactly eight base32 characters, so the digest encodes on its own after them.
+func appendDigest(dst []byte, digest *[32]byte) []byte {
 	dst = append(dst, Prefix...)
 	n := len(dst)
 	dst = append(dst, make([]byte, Len-len(Prefix))...)
-	encodeDigest(dst[n:], &digest)
+	encodeDigest(dst[n:], digest)
 	return dst
 }
 
 // FromBytes returns the CID of exactly the bytes b.
 func FromBytes(b []byte) string {
-	digest := blake3.Sum256(b)
-	return fromDigest(&digest)
-}
-
-// fromDigest builds the CID text of a blake3 digest. The five prefix bytes fill
-// exactly eight base32 characters, so the digest encodes on its own after them.
-func fromDigest(digest *[32]byte) string {
 	var buf [Len]byte
-	copy(buf[:], Prefix)
-	encodeDigest(buf[len(Prefix):], digest)
-	return string(buf[:])
+	return string(Append(buf[:0], b))
 }
 
 // FromValue returns the CID of the compact serde_json text of v (value.Marshal).
@@ -108,7 +105,8 @@ func (h *Hasher) Write(p []byte) (int, error) { return h.h.Write(p) }
 func (h *Hasher) Sum() string {
 	var digest [32]byte
 	h.h.Sum(digest[:0])
-	return fromDigest(&digest)
+	var buf [Len]byte
+	return string(appendDigest(buf[:0], &digest))
 }
 
 // Verify checks that cid identifies the bytes b, the way AquaVM verifies its raw
@@ -119,11 +117,8 @@ func (h *Hasher) Sum() string {
 func Verify(cid string, b []byte) error {
 	if len(cid) == Len && cid[:len(Prefix)] == Prefix {
 		// The only form AquaVM itself writes: compare the text without allocating it.
-		digest := blake3.Sum256(b)
 		var buf [Len]byte
-		copy(buf[:], Prefix)
-		encodeDigest(buf[len(Prefix):], &digest)
-		if string(buf[:]) == cid {
+		if string(Append(buf[:0], b)) == cid {
 			return nil
 		}
 	}

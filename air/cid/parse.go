@@ -45,9 +45,9 @@ const maxDigest = 64
 // crate would accept beyond these (base2, base8, base10, base36, base58flickr)
 // are reported as unparsable.
 var multibase = map[byte]func(string) ([]byte, error){
-	'b': base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding).DecodeString,
+	'b': b32.DecodeString,
 	'B': base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString,
-	'c': base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").DecodeString,
+	'c': base32.NewEncoding(b32Alphabet).DecodeString,
 	'C': base32.StdEncoding.DecodeString,
 	'v': base32.NewEncoding("0123456789abcdefghijklmnopqrstuv").WithPadding(base32.NoPadding).DecodeString,
 	'V': base32.HexEncoding.WithPadding(base32.NoPadding).DecodeString,

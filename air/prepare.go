@@ -3,7 +3,8 @@ package air
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"unsafe"
 
@@ -143,15 +144,6 @@ func verifyCidInfo(ci *data.CidInfo) *prepError {
 	return nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
-
 // peerInfo groups, per signing peer, its key, signature and the CIDs it produced.
 type peerInfo struct {
 	pk, sig string
@@ -167,7 +159,7 @@ func sigErr(format string, args ...any) *prepError {
 // each produced according to the trace.
 func groupCids(d *data.Data) (map[string]*peerInfo, *prepError) {
 	grouped := make(map[string]*peerInfo, len(d.Signatures))
-	for _, pk := range sortedKeys(d.Signatures) {
+	for _, pk := range slices.Sorted(maps.Keys(d.Signatures)) {
 		pid, err := sig.PeerIDFromPublicKeyRaw([]byte(pk))
 		if err != nil {
 			return nil, sigErr("malformed key: %s: %s", rustfmt.DebugStr(sig.Base58Encode([]byte(pk))), err.Error())
@@ -245,7 +237,7 @@ func verifyData(prev, cur *data.Data, particleID string) (map[string]string, *pr
 	if p != nil {
 		return nil, p
 	}
-	for _, pid := range sortedKeys(cg) {
+	for _, pid := range slices.Sorted(maps.Keys(cg)) {
 		pi := cg[pid]
 		if err := sig.Verify([]byte(pi.pk), []byte(pi.sig), pi.cids, particleID); err != nil {
 			detail := err.Error()
@@ -256,7 +248,7 @@ func verifyData(prev, cur *data.Data, particleID string) (map[string]string, *pr
 			return nil, sigErr("signature mismatch for %s: %s, values: CIDS: %s", rustfmt.DebugStr(pid), detail, cidsDebug(pi.cids))
 		}
 	}
-	for _, pid := range sortedKeys(cg) {
+	for _, pid := range slices.Sorted(maps.Keys(cg)) {
 		other := cg[pid]
 		ours := pg[pid]
 		if ours == nil {

@@ -2,6 +2,7 @@ package data
 
 import (
 	"encoding/binary"
+	"maps"
 	"slices"
 
 	"github.com/cascadep2p/cascade/air/internal/keysort"
@@ -398,11 +399,7 @@ func (w *writer) serviceResultStore(m map[string]ServiceResultAgg) int {
 }
 
 func (w *writer) signatures(m map[string]string) int {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	keys := slices.Sorted(maps.Keys(m))
 	deps := make([]int, 2*len(keys))
 	for i, k := range keys {
 		deps[2*i] = w.raw(k)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -94,20 +95,11 @@ func cmpString(a, b string) int {
 	return 0
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
 func humanStores(w *jsonWriter, ci *CidInfo) {
 	w.open('{')
 	w.key("canon_element_store")
 	w.open('{')
-	for _, k := range sortedKeys(ci.CanonElementStore) {
+	for _, k := range slices.Sorted(maps.Keys(ci.CanonElementStore)) {
 		e := ci.CanonElementStore[k]
 		w.key(k)
 		w.open('{')
@@ -129,7 +121,7 @@ func humanStores(w *jsonWriter, ci *CidInfo) {
 	w.close('}')
 	w.key("canon_result_store")
 	w.open('{')
-	for _, k := range sortedKeys(ci.CanonResultStore) {
+	for _, k := range slices.Sorted(maps.Keys(ci.CanonResultStore)) {
 		e := ci.CanonResultStore[k]
 		w.key(k)
 		w.open('{')
@@ -147,7 +139,7 @@ func humanStores(w *jsonWriter, ci *CidInfo) {
 	w.close('}')
 	w.key("service_result_store")
 	w.open('{')
-	for _, k := range sortedKeys(ci.ServiceResultStore) {
+	for _, k := range slices.Sorted(maps.Keys(ci.ServiceResultStore)) {
 		e := ci.ServiceResultStore[k]
 		w.key(k)
 		w.open('{')
@@ -162,7 +154,7 @@ func humanStores(w *jsonWriter, ci *CidInfo) {
 	w.close('}')
 	w.key("tetraplet_store")
 	w.open('{')
-	for _, k := range sortedKeys(ci.TetrapletStore) {
+	for _, k := range slices.Sorted(maps.Keys(ci.TetrapletStore)) {
 		t := ci.TetrapletStore[k]
 		w.key(k)
 		w.open('{')
@@ -179,7 +171,7 @@ func humanStores(w *jsonWriter, ci *CidInfo) {
 	w.close('}')
 	w.key("value_store")
 	w.open('{')
-	for _, k := range sortedKeys(ci.ValueStore) {
+	for _, k := range slices.Sorted(maps.Keys(ci.ValueStore)) {
 		w.key(k)
 		w.str(ci.ValueStore[k])
 	}

@@ -2,7 +2,9 @@ package gen
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -286,7 +288,7 @@ func (g *gen) similar(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		out := map[string]any{}
-		for _, k := range sortedKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			out[k] = g.similar(x[k])
 		}
 		return out

@@ -2,7 +2,9 @@ package gen
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -204,25 +206,12 @@ func (g *gen) lambda(shape any, firstIndex bool) (string, any) {
 	return b.String(), cur
 }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
-}
-
 // safeKeys returns the keys of m that may appear in a lambda, sorted: ASCII names (map
 // keys and canon map keys may be any string, and a non-ASCII field in a lambda traps avm
 // 0.62; an empty or numeric one is not a lambda field at all).
 func safeKeys(m map[string]any) []string {
 	var out []string
-	for _, k := range sortedKeys(m) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if safeField(k) {
 			out = append(out, k)
 		}

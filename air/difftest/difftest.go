@@ -196,6 +196,22 @@ func runCmd(ctx context.Context, prefix, file string) *exec.Cmd {
 	return exec.CommandContext(ctx, "/bin/sh", "-c", prefix+" "+ShellQuote(file))
 }
 
+// runOutcome runs one case with the shell command prefix, within timeout, and reads the
+// outcome it prints.
+func runOutcome(ctx context.Context, prefix, file string, timeout time.Duration) (*Outcome, error) {
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	b, err := runCmd(cctx, prefix, file).Output()
+	cancel()
+	if err != nil {
+		return nil, fmt.Errorf("running the case: %v", err)
+	}
+	got, err := ParseOutcome(b)
+	if err != nil {
+		return nil, fmt.Errorf("output is not JSON: %v", err)
+	}
+	return got, nil
+}
+
 // CheckConformanceCommand runs the command prefix (see [CascadeCommand]) on a case once
 // and returns an error if the binary has no conformance command (the interpreter is not
 // wired yet): comparing would then only produce noise, and no case must be saved as a
@@ -345,16 +361,9 @@ func CheckPositions(ctx context.Context, prefix string, files []string, timeout 
 		if want == "" {
 			continue
 		}
-		cctx, cancel := context.WithTimeout(ctx, timeout)
-		b, err := runCmd(cctx, prefix, f).Output()
-		cancel()
+		got, err := runOutcome(ctx, prefix, f, timeout)
 		if err != nil {
-			out = append(out, Divergence{File: f, Diff: fmt.Sprintf("error position: running the case: %v", err)})
-			continue
-		}
-		got, err := ParseOutcome(b)
-		if err != nil {
-			out = append(out, Divergence{File: f, Diff: fmt.Sprintf("error position: output is not JSON: %v", err)})
+			out = append(out, Divergence{File: f, Diff: "error position: " + err.Error()})
 			continue
 		}
 		if g := got.FirstErrorPosition(); g != want {
@@ -467,16 +476,9 @@ func CheckMessages(ctx context.Context, prefix string, files []string, timeout t
 			out = append(out, Divergence{File: f, Diff: err.Error()})
 			continue
 		}
-		cctx, cancel := context.WithTimeout(ctx, timeout)
-		b, err := runCmd(cctx, prefix, f).Output()
-		cancel()
+		got, err := runOutcome(ctx, prefix, f, timeout)
 		if err != nil {
-			out = append(out, Divergence{File: f, Diff: fmt.Sprintf("error messages: running the case: %v", err)})
-			continue
-		}
-		got, err := ParseOutcome(b)
-		if err != nil {
-			out = append(out, Divergence{File: f, Diff: fmt.Sprintf("error messages: output is not JSON: %v", err)})
+			out = append(out, Divergence{File: f, Diff: "error messages: " + err.Error()})
 			continue
 		}
 		for i := range min(len(exp.Invocations), len(got.Invocations)) {

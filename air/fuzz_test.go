@@ -6,12 +6,11 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/cascadep2p/cascade/air/data"
+	"github.com/cascadep2p/cascade/air/internal/corpustest"
 )
 
 // corpusRun is one recorded invocation of the conformance corpus: the script, the peer
@@ -25,35 +24,21 @@ type corpusRun struct {
 }
 
 func loadCorpusRuns(t testing.TB) []corpusRun {
-	dir := filepath.Join("..", "..", "shared", "conformance", "cases")
-	files, _ := filepath.Glob(filepath.Join(dir, "*.expected.json"))
-	sort.Strings(files)
-	if len(files) == 0 {
-		t.Skip("conformance corpus not found beside the repository")
+	type record struct {
+		PeerIDs        map[string]string `json:"peer_ids"`
+		InitPeer       string            `json:"init_peer"`
+		ScriptResolved string            `json:"script_resolved"`
+		Invocations    []struct {
+			Peer    string `json:"peer"`
+			DataB64 string `json:"data_b64"`
+		} `json:"invocations"`
 	}
 	var runs []corpusRun
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var exp struct {
-			PeerIDs        map[string]string `json:"peer_ids"`
-			InitPeer       string            `json:"init_peer"`
-			ScriptResolved string            `json:"script_resolved"`
-			Invocations    []struct {
-				Peer    string `json:"peer"`
-				DataB64 string `json:"data_b64"`
-			} `json:"invocations"`
-		}
-		if err := json.Unmarshal(b, &exp); err != nil {
-			t.Fatal(err)
-		}
-		caseFile := strings.TrimSuffix(f, ".expected.json") + ".json"
+	corpustest.Each(t, func(name string, exp *record) {
 		var c struct {
 			PeerSeeds map[string]string `json:"peer_seeds"`
 		}
-		if cb, err := os.ReadFile(caseFile); err == nil {
+		if cb, err := os.ReadFile(corpustest.CaseFile(name)); err == nil {
 			_ = json.Unmarshal(cb, &c)
 		}
 		for _, inv := range exp.Invocations {
@@ -64,7 +49,7 @@ func loadCorpusRuns(t testing.TB) []corpusRun {
 			seed := sha256.Sum256([]byte("air-oracle/" + inv.Peer))
 			runs = append(runs, corpusRun{script: exp.ScriptResolved, init: exp.PeerIDs[exp.InitPeer], peer: exp.PeerIDs[inv.Peer], seed: seed[:], data: raw})
 		}
-	}
+	})
 	return runs
 }
 

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cascadep2p/cascade/air/internal/corpustest"
 )
 
 // TestRealAVMAcceptsOurBytes re-encodes every corpus blob with Encode and hands the bytes
@@ -177,26 +179,17 @@ type corpusInvocation struct {
 }
 
 func loadInvocations(t *testing.T) map[string]corpusInvocation {
-	files, _ := filepath.Glob(filepath.Join(casesDir, "*.expected.json"))
+	type record struct {
+		Invocations []struct {
+			Index int `json:"index"`
+			corpusInvocation
+		} `json:"invocations"`
+	}
 	out := map[string]corpusInvocation{}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var c struct {
-			Invocations []struct {
-				Index int `json:"index"`
-				corpusInvocation
-			} `json:"invocations"`
-		}
-		if err := json.Unmarshal(b, &c); err != nil {
-			t.Fatal(err)
-		}
-		name := strings.TrimSuffix(filepath.Base(f), ".expected.json")
+	corpustest.Each(t, func(name string, c *record) {
 		for _, inv := range c.Invocations {
 			out[name+"/"+strconv.Itoa(inv.Index)] = inv.corpusInvocation
 		}
-	}
+	})
 	return out
 }

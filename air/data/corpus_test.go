@@ -3,15 +3,12 @@ package data
 import (
 	"encoding/base64"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strconv"
 	"testing"
-)
 
-// casesDir is the shared conformance corpus, ../shared relative to the repository root.
-var casesDir = filepath.Join("..", "..", "..", "shared", "conformance", "cases")
+	"github.com/cascadep2p/cascade/air/internal/corpustest"
+)
 
 // corpusBlob is one recorded interpreter output.
 type corpusBlob struct {
@@ -22,28 +19,15 @@ type corpusBlob struct {
 
 func loadCorpus(t testing.TB) []corpusBlob {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(casesDir, "*.expected.json"))
-	if len(files) == 0 {
-		t.Skip("conformance corpus not found at " + casesDir)
+	type record struct {
+		Invocations []struct {
+			Index   int             `json:"index"`
+			Data    json.RawMessage `json:"data"`
+			DataB64 string          `json:"data_b64"`
+		} `json:"invocations"`
 	}
 	var out []corpusBlob
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var c struct {
-			Invocations []struct {
-				Index   int             `json:"index"`
-				Data    json.RawMessage `json:"data"`
-				DataB64 string          `json:"data_b64"`
-			} `json:"invocations"`
-		}
-		if err := json.Unmarshal(b, &c); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		name := filepath.Base(f)
-		name = name[:len(name)-len(".expected.json")]
+	corpustest.Each(t, func(name string, c *record) {
 		for _, inv := range c.Invocations {
 			raw, err := base64.StdEncoding.DecodeString(inv.DataB64)
 			if err != nil {
@@ -51,7 +35,7 @@ func loadCorpus(t testing.TB) []corpusBlob {
 			}
 			out = append(out, corpusBlob{name: name + "/" + strconv.Itoa(inv.Index), raw: raw, data: inv.Data})
 		}
-	}
+	})
 	return out
 }
 

@@ -8,13 +8,14 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/cascadep2p/cascade/air/internal/corpustest"
 )
 
 // The shared corpora: conformance cases (recorded AquaVM runs) and compiled Aqua.
 // Both live in the shared folder beside the repository.
 var (
-	conformanceDir = filepath.Join("..", "..", "..", "shared", "conformance", "cases")
-	aquaDir        = filepath.Join("..", "..", "..", "shared", "aqua", "compiled")
+	aquaDir = filepath.Join("..", "..", "..", "shared", "aqua", "compiled")
 )
 
 type corpusCase struct {
@@ -26,43 +27,31 @@ type corpusCase struct {
 // conformanceCases returns every script of the conformance corpus with the parse
 // error AquaVM recorded for it (if its first invocation failed to parse).
 func conformanceCases(t testing.TB) []corpusCase {
-	files, _ := filepath.Glob(filepath.Join(conformanceDir, "*.expected.json"))
-	if len(files) == 0 {
-		t.Skip("conformance corpus not found")
+	type record struct {
+		ScriptResolved string `json:"script_resolved"`
+		Invocations    []struct {
+			RetCode      int    `json:"ret_code"`
+			ErrorMessage string `json:"error_message"`
+		} `json:"invocations"`
 	}
 	var out []corpusCase
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var rec struct {
-			ScriptResolved string `json:"script_resolved"`
-			Invocations    []struct {
-				RetCode      int    `json:"ret_code"`
-				ErrorMessage string `json:"error_message"`
-			} `json:"invocations"`
-		}
-		if err := json.Unmarshal(b, &rec); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		c := corpusCase{name: filepath.Base(f), script: rec.ScriptResolved}
+	corpustest.Each(t, func(name string, rec *record) {
+		c := corpusCase{name: name + ".expected.json", script: rec.ScriptResolved}
 		if len(rec.Invocations) > 0 && rec.Invocations[0].RetCode == 1 &&
 			strings.HasPrefix(rec.Invocations[0].ErrorMessage, ErrorPrefix) {
 			c.wantErr = rec.Invocations[0].ErrorMessage
 		}
 		out = append(out, c)
 		// The unresolved script (with {{peer}} placeholders) must parse the same way.
-		src := strings.TrimSuffix(f, ".expected.json") + ".json"
-		if b, err := os.ReadFile(src); err == nil {
+		if b, err := os.ReadFile(corpustest.CaseFile(name)); err == nil {
 			var in struct {
 				Script string `json:"script"`
 			}
 			if json.Unmarshal(b, &in) == nil && in.Script != "" && in.Script != rec.ScriptResolved {
-				out = append(out, corpusCase{name: filepath.Base(src), script: in.Script, wantErr: c.wantErr})
+				out = append(out, corpusCase{name: name + ".json", script: in.Script, wantErr: c.wantErr})
 			}
 		}
-	}
+	})
 	return out
 }
 

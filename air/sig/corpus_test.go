@@ -4,14 +4,11 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
-)
 
-// corpusDir is the conformance corpus in the shared folder beside the repository.
-var corpusDir = filepath.Join("..", "..", "..", "shared", "conformance", "cases")
+	"github.com/cascadep2p/cascade/air/internal/corpustest"
+)
 
 // corpusData is the part of the oracle's JSON view of interpreter data that
 // signatures depend on.
@@ -93,34 +90,23 @@ func producedCIDs(t *testing.T, d *corpusData) map[string][]string {
 // TestCorpusSignatures recomputes every signature recorded in the conformance
 // corpus from the peers' oracle seeds and the CIDs their traces attribute to them.
 func TestCorpusSignatures(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(corpusDir, "*.expected.json"))
-	if len(files) == 0 {
-		t.Skip("conformance corpus not available")
-	}
 	const particleID = "air-oracle-particle"
 	checked, withCanon := 0, 0
-	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var c struct {
-			PeerIDs     map[string]string `json:"peer_ids"`
-			Invocations []struct {
-				Data *struct {
-					Data *corpusData `json:"data"`
-				} `json:"data"`
-			} `json:"invocations"`
-		}
-		if err := json.Unmarshal(raw, &c); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+	type record struct {
+		PeerIDs     map[string]string `json:"peer_ids"`
+		Invocations []struct {
+			Data *struct {
+				Data *corpusData `json:"data"`
+			} `json:"data"`
+		} `json:"invocations"`
+	}
+	corpustest.Each(t, func(caseName string, c *record) {
 		keys := map[string]*KeyPair{} // by peer id
 		for name, id := range c.PeerIDs {
 			seed := sha256.Sum256([]byte("air-oracle/" + name))
 			k := mustKeyPair(t, seed[:])
 			if k.PeerID() != id {
-				t.Errorf("%s: peer %s has id %s, derived %s", filepath.Base(f), name, id, k.PeerID())
+				t.Errorf("%s: peer %s has id %s, derived %s", caseName, name, id, k.PeerID())
 			}
 			keys[id] = k
 		}
@@ -144,38 +130,38 @@ func TestCorpusSignatures(t *testing.T) {
 				}
 				id, err := PeerIDFromPublicKeyRaw(pk)
 				if err != nil {
-					t.Fatalf("%s #%d: key %s: %v", filepath.Base(f), i, pkB58, err)
+					t.Fatalf("%s #%d: key %s: %v", caseName, i, pkB58, err)
 				}
 				k, ok := keys[id]
 				if !ok {
-					t.Fatalf("%s #%d: signature by unknown peer %s", filepath.Base(f), i, id)
+					t.Fatalf("%s #%d: signature by unknown peer %s", caseName, i, id)
 				}
 				if !bytes.Equal(k.PublicKeyRaw(), pk) {
-					t.Errorf("%s #%d: public key of %s differs", filepath.Base(f), i, id)
+					t.Errorf("%s #%d: public key of %s differs", caseName, i, id)
 				}
 				cids := byPeer[id]
 				if got := k.Sign(cids, particleID); !bytes.Equal(got, want) {
 					t.Errorf("%s #%d: signature of %s over %d CIDs differs:\n got %s\nwant %s",
-						filepath.Base(f), i, id, len(cids), Base58Encode(got), sigB58)
+						caseName, i, id, len(cids), Base58Encode(got), sigB58)
 				}
 				if err := Verify(pk, want, cids, particleID); err != nil {
-					t.Errorf("%s #%d: Verify: %v", filepath.Base(f), i, err)
+					t.Errorf("%s #%d: Verify: %v", caseName, i, err)
 				}
 				if len(cids) > 0 {
 					// Dropping a CID must break the signature.
 					if err := Verify(pk, want, slices.Clone(cids[1:]), particleID); err == nil {
-						t.Errorf("%s #%d: Verify accepted a shortened CID list", filepath.Base(f), i)
+						t.Errorf("%s #%d: Verify accepted a shortened CID list", caseName, i)
 					}
 				}
 				checked++
 			}
 			for id := range byPeer {
 				if _, ok := d.Signatures[Base58Encode(keys[id].PublicKeyRaw())]; !ok {
-					t.Errorf("%s #%d: peer %s produced CIDs but did not sign", filepath.Base(f), i, id)
+					t.Errorf("%s #%d: peer %s produced CIDs but did not sign", caseName, i, id)
 				}
 			}
 		}
-	}
+	})
 	if checked == 0 {
 		t.Fatal("no signatures checked")
 	}

@@ -5,6 +5,8 @@ import (
 	"github.com/cascadep2p/cascade/air/data"
 	"github.com/cascadep2p/cascade/air/value"
 	"unsafe"
+
+	"github.com/cascadep2p/cascade/air/internal/slab"
 )
 
 // cidState holds the five content-addressed stores of a run: prev ∪ current ∪ new.
@@ -14,7 +16,7 @@ type cidState struct {
 	tetCIDs map[data.Tetraplet]string // cache of tetraplet CIDs
 	buf     []byte                    // value texts; handed over to the store when new
 	small   []byte                    // texts of tetraplets and aggregates
-	tets    []data.Tetraplet          // slab of the tetraplets handed out
+	tets    slab.Slab[data.Tetraplet] // the tetraplets handed out
 	texts   []byte                    // slab the CIDs and small value texts are written to
 }
 
@@ -246,12 +248,7 @@ func (s *cidState) tetraplet(c string) (*data.Tetraplet, *execError) {
 
 // newTetraplet returns a zero tetraplet from the slab.
 func (s *cidState) newTetraplet() *data.Tetraplet {
-	if len(s.tets) == 0 {
-		s.tets = make([]data.Tetraplet, 64)
-	}
-	p := &s.tets[0]
-	s.tets = s.tets[1:]
-	return p
+	return s.tets.New()
 }
 
 // serviceInfo resolves a service-result CID to its value, tetraplet and aggregate.

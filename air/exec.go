@@ -6,6 +6,8 @@ import (
 	"github.com/cascadep2p/cascade/air/data"
 	"github.com/cascadep2p/cascade/air/value"
 	"strconv"
+
+	"github.com/cascadep2p/cascade/air/internal/slab"
 )
 
 // instrError is the object behind %last_error% and :error:.
@@ -67,18 +69,14 @@ type exec struct {
 
 	litTet  *data.Tetraplet
 	litKeys map[*ast.Value]value.Value // boxed literal stream-map keys
-	aggs    []agg                      // slab the hot paths take aggregates from
+	aggs    slab.Slab[agg]             // the aggregates of the hot paths
 	argTets []argTets                  // the last call's argument tetraplets (collectArgs)
 	kvs     value.Object2Slab          // the stream maps' {"key", "value"} objects
 }
 
 // agg is newAgg with the aggregate taken from a per-run slab.
 func (e *exec) agg(v value.Value, tet *data.Tetraplet, pos uint32, prov provenance) *agg {
-	if len(e.aggs) == 0 {
-		e.aggs = make([]agg, 128)
-	}
-	a := &e.aggs[0]
-	e.aggs = e.aggs[1:]
+	a := e.aggs.New()
 	*a = agg{v: v, tet: normTet(tet, prov), pos: pos, prov: prov}
 	return a
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/cascadep2p/cascade/air/data"
+	"github.com/cascadep2p/cascade/air/internal/slab"
 )
 
 // slider reads one input trace (prev or current) inside a window: from pos, at most
@@ -136,8 +137,8 @@ type traceHandler struct {
 	result    []data.State
 	parStack  []parFSM
 	folds     map[uint32]*foldFSM
-	gens      []uint32  // backing store of the one-element generation lists of ap states
-	metCalls  []metCall // slab of the call states handed to the interpreter
+	gens      []uint32           // backing store of the one-element generation lists of ap states
+	metCalls  slab.Slab[metCall] // the call states handed to the interpreter
 }
 
 func newTraceHandler(prev, cur []data.State) *traceHandler {
@@ -201,11 +202,7 @@ func (t *traceHandler) meetCallStart() (*metCall, error) {
 	}
 	pos := t.tracePos()
 	t.mapPositions(sch)
-	if len(t.metCalls) == 0 {
-		t.metCalls = make([]metCall, 64)
-	}
-	m := &t.metCalls[0]
-	t.metCalls = t.metCalls[1:]
+	m := t.metCalls.New()
 	*m = metCall{result: merged, tracePos: pos, source: sch.source()}
 	return m, nil
 }

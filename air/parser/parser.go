@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/cascadep2p/cascade/air/ast"
+	"github.com/cascadep2p/cascade/air/internal/slab"
 )
 
 // ErrorPrefix starts the message of every parse error; AquaVM adds it when it reports
@@ -113,32 +114,20 @@ type airSym struct {
 // termEmptyArray marks the value symbol of "[" "]".
 const termEmptyArray = -1
 
-// slab hands out pointers to elements of chunks it allocates, so that a tree of
-// thousands of nodes costs a few dozen allocations instead of thousands.
-type slab[T any] struct{ buf []T }
-
-func (s *slab[T]) alloc() *T {
-	if len(s.buf) == cap(s.buf) {
-		s.buf = make([]T, 0, min(max(2*cap(s.buf), 8), 512))
-	}
-	s.buf = s.buf[:len(s.buf)+1]
-	return &s.buf[len(s.buf)-1]
-}
-
 // nodes allocates the tree's nodes.
 type nodes struct {
-	calls     slab[ast.Call]
-	aps       slab[ast.Ap]
-	seqs      slab[ast.Seq]
-	pars      slab[ast.Par]
-	xors      slab[ast.Xor]
-	folds     slab[ast.Fold]
-	nexts     slab[ast.Next]
-	news      slab[ast.New]
-	matches   slab[ast.Match]
-	mismatchs slab[ast.Mismatch]
-	fails     slab[ast.Fail]
-	canons    slab[ast.Canon]
+	calls     slab.Slab[ast.Call]
+	aps       slab.Slab[ast.Ap]
+	seqs      slab.Slab[ast.Seq]
+	pars      slab.Slab[ast.Par]
+	xors      slab.Slab[ast.Xor]
+	folds     slab.Slab[ast.Fold]
+	nexts     slab.Slab[ast.Next]
+	news      slab.Slab[ast.New]
+	matches   slab.Slab[ast.Match]
+	mismatchs slab.Slab[ast.Mismatch]
+	fails     slab.Slab[ast.Fail]
+	canons    slab.Slab[ast.Canon]
 }
 
 type airDriver struct {
@@ -222,7 +211,7 @@ func (d *airDriver) name(s symTriple[airSym]) string {
 func (d *airDriver) addInstr(in ast.Instruction) airSym { return airSym{instr: in} }
 
 func (d *airDriver) fail(f ast.Fail) *ast.Fail {
-	p := d.fails.alloc()
+	p := d.fails.New()
 	*p = f
 	return p
 }
@@ -285,7 +274,7 @@ func (d *airDriver) action(act int, rhs []symTriple[airSym]) airSym {
 		d.args[ref] = append(d.args[ref], d.value(rhs[1]))
 		return rhs[0].v
 	case aTriplet:
-		c := d.calls.alloc()
+		c := d.calls.New()
 		c.Peer, c.Service, c.Function = d.value(rhs[0]), d.value(rhs[2]), d.value(rhs[3])
 		return d.addInstr(c)
 	case aFailScalar:
@@ -318,7 +307,7 @@ func (d *airDriver) action(act int, rhs []symTriple[airSym]) airSym {
 		v.metCall(call, span)
 		in = call
 	case aCanon:
-		c := d.canons.alloc()
+		c := d.canons.New()
 		c.Peer, c.Stream, c.Canon = d.value(rhs[2]), d.value(rhs[3]), d.value(rhs[4])
 		v.metDefiningSimple(c.Canon.Name, span)
 		in = c
@@ -331,7 +320,7 @@ func (d *airDriver) action(act int, rhs []symTriple[airSym]) airSym {
 		v.metDefiningSimple(c.Scalar.Name, span)
 		in = c
 	case aAp:
-		a := d.aps.alloc()
+		a := d.aps.New()
 		a.Arg, a.Result = d.value(rhs[2]), d.value(rhs[3])
 		v.metAp(a, span)
 		in = a
@@ -341,17 +330,17 @@ func (d *airDriver) action(act int, rhs []symTriple[airSym]) airSym {
 		in = a
 	case aSeq:
 		v.machine.met(ckMerging, 0, span)
-		n := d.seqs.alloc()
+		n := d.seqs.New()
 		n.Left, n.Right = instr(2), instr(3)
 		in = n
 	case aPar:
 		v.machine.met(ckMerging, 0, span)
-		n := d.pars.alloc()
+		n := d.pars.New()
 		n.Left, n.Right = instr(2), instr(3)
 		in = n
 	case aXor:
 		v.machine.met(ckXoring, 0, span)
-		n := d.xors.alloc()
+		n := d.xors.New()
 		n.Left, n.Right = instr(2), instr(3)
 		in = n
 	case aNever:
@@ -361,7 +350,7 @@ func (d *airDriver) action(act int, rhs []symTriple[airSym]) airSym {
 		v.machine.met(ckSimple, 0, span)
 		in = &ast.Null{}
 	case aNew:
-		n := d.news.alloc()
+		n := d.news.New()
 		n.Arg, n.Body, n.Span = d.value(rhs[2]), instr(3), span
 		v.metNew(n, span)
 		in = n
@@ -370,7 +359,7 @@ func (d *airDriver) action(act int, rhs []symTriple[airSym]) airSym {
 		v.metFail(f, span)
 		in = f
 	case aFoldScalar, aFoldScalarLast, aFoldStream, aFoldStreamLast, aFoldStreamMap, aFoldStreamMapLast:
-		f := d.folds.alloc()
+		f := d.folds.New()
 		f.Iterable, f.Iterator, f.Body, f.Span = d.value(rhs[2]), d.name(rhs[3]), instr(4), span
 		hasLast := act == aFoldScalarLast || act == aFoldStreamLast || act == aFoldStreamMapLast
 		if hasLast {
@@ -385,17 +374,17 @@ func (d *airDriver) action(act int, rhs []symTriple[airSym]) airSym {
 		v.metFold(f, hasLast, span)
 		in = f
 	case aNext:
-		n := d.nexts.alloc()
+		n := d.nexts.New()
 		n.Iterator = d.name(rhs[2])
 		v.metNext(n.Iterator, span)
 		in = n
 	case aMatch:
-		m := d.matches.alloc()
+		m := d.matches.New()
 		m.Left, m.Right, m.Body = d.value(rhs[2]), d.value(rhs[3]), instr(4)
 		v.metMatch(&m.Left, &m.Right, span)
 		in = m
 	case aMismatch:
-		m := d.mismatchs.alloc()
+		m := d.mismatchs.New()
 		m.Left, m.Right, m.Body = d.value(rhs[2]), d.value(rhs[3]), instr(4)
 		v.metMatch(&m.Left, &m.Right, span)
 		in = m

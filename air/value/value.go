@@ -12,6 +12,8 @@ import (
 	"math"
 	"sort"
 	"strconv"
+
+	"github.com/cascadep2p/cascade/air/internal/slab"
 )
 
 // Value is a JSON value: nil, bool, Number, string, []Value or *Object.
@@ -143,10 +145,7 @@ func NewObjectSorted(keys []string, vals []Value) *Object {
 // NewObject2 returns the object {keys[0]: v0, keys[1]: v1} in a single allocation; keys
 // must be two sorted, distinct keys and may be shared between objects.
 func NewObject2(keys []string, v0, v1 Value) *Object {
-	p := &object2{vals: [2]Value{v0, v1}}
-	p.o.keys = keys[:2:2]
-	p.o.vals = p.vals[:]
-	return &p.o
+	return new(object2).init(keys, v0, v1)
 }
 
 // object2 is a two-entry object with its values in the same allocation.
@@ -155,21 +154,20 @@ type object2 struct {
 	vals [2]Value
 }
 
-// Object2Slab makes the objects of NewObject2 from chunks of 64, for callers that make
-// many. The zero Object2Slab is ready to use.
-type Object2Slab struct{ buf []object2 }
-
-// New is NewObject2 with the object taken from the slab.
-func (s *Object2Slab) New(keys []string, v0, v1 Value) *Object {
-	if len(s.buf) == 0 {
-		s.buf = make([]object2, 64)
-	}
-	p := &s.buf[0]
-	s.buf = s.buf[1:]
+func (p *object2) init(keys []string, v0, v1 Value) *Object {
 	p.vals = [2]Value{v0, v1}
 	p.o.keys = keys[:2:2]
 	p.o.vals = p.vals[:]
 	return &p.o
+}
+
+// Object2Slab makes the objects of NewObject2 from shared chunks, for callers that make
+// many. The zero Object2Slab is ready to use.
+type Object2Slab struct{ s slab.Slab[object2] }
+
+// New is NewObject2 with the object taken from the slab.
+func (s *Object2Slab) New(keys []string, v0, v1 Value) *Object {
+	return s.s.New().init(keys, v0, v1)
 }
 
 func (o *Object) find(key string) (int, bool) {

@@ -30,22 +30,26 @@ func (s *cidState) keep(b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
-	if cap(s.texts)-len(s.texts) < len(b) {
-		s.texts = make([]byte, 0, max(textSlab, len(b)))
-	}
-	n := len(s.texts)
+	n := s.room(len(b))
 	s.texts = append(s.texts, b...)
 	return unsafe.String(&s.texts[n], len(b))
 }
 
 // cidOf returns the CID of b, its text in the slab.
 func (s *cidState) cidOf(b []byte) string {
-	if cap(s.texts)-len(s.texts) < cid.Len {
-		s.texts = make([]byte, 0, textSlab)
-	}
-	n := len(s.texts)
+	n := s.room(cid.Len)
 	s.texts = cid.Append(s.texts, b)
 	return unsafe.String(&s.texts[n], cid.Len)
+}
+
+// room makes sure the text slab has room for n more bytes, starting a new chunk if not
+// (appending beyond the capacity would move the texts already handed out), and returns
+// where they will start.
+func (s *cidState) room(n int) int {
+	if cap(s.texts)-len(s.texts) < n {
+		s.texts = make([]byte, 0, max(textSlab, n))
+	}
+	return len(s.texts)
 }
 
 func newCidState(prev, cur *data.CidInfo) *cidState {

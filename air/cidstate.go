@@ -1,12 +1,12 @@
 package air
 
 import (
-	"github.com/cascadep2p/cascade/air/cid"
-	"github.com/cascadep2p/cascade/air/data"
-	"github.com/cascadep2p/cascade/air/value"
 	"unsafe"
 
+	"github.com/cascadep2p/cascade/air/cid"
+	"github.com/cascadep2p/cascade/air/data"
 	"github.com/cascadep2p/cascade/air/internal/slab"
+	"github.com/cascadep2p/cascade/air/value"
 )
 
 // cidState holds the five content-addressed stores of a run: prev ∪ current ∪ new.

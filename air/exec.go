@@ -1,13 +1,13 @@
 package air
 
 import (
+	"strconv"
+
 	"github.com/cascadep2p/cascade/air/ast"
 	"github.com/cascadep2p/cascade/air/cid"
 	"github.com/cascadep2p/cascade/air/data"
-	"github.com/cascadep2p/cascade/air/value"
-	"strconv"
-
 	"github.com/cascadep2p/cascade/air/internal/slab"
+	"github.com/cascadep2p/cascade/air/value"
 )
 
 // instrError is the object behind %last_error% and :error:.

@@ -6,12 +6,12 @@ package air
 
 import (
 	"fmt"
-	"github.com/cascadep2p/cascade/air/internal/rustfmt"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/cascadep2p/cascade/air/data"
+	"github.com/cascadep2p/cascade/air/internal/rustfmt"
 	"github.com/cascadep2p/cascade/air/parser"
 	"github.com/cascadep2p/cascade/air/sig"
 )

@@ -1,10 +1,11 @@
 package air
 
 import (
+	"strconv"
+
 	"github.com/cascadep2p/cascade/air/ast"
 	"github.com/cascadep2p/cascade/air/data"
 	"github.com/cascadep2p/cascade/air/value"
-	"strconv"
 )
 
 // iterItem is the current element of a fold: its value, raw tetraplet, trace position and

@@ -3,10 +3,11 @@ package data
 import (
 	"encoding/binary"
 	"fmt"
-	"github.com/cascadep2p/cascade/air/internal/rustfmt"
 	"math/bits"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/cascadep2p/cascade/air/internal/rustfmt"
 )
 
 // Limits bounds what decoding accepts; a zero field means "no limit". Decoding never

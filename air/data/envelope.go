@@ -2,10 +2,11 @@ package data
 
 import (
 	"encoding/binary"
-	"github.com/cascadep2p/cascade/air/internal/rustfmt"
 	"math"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/cascadep2p/cascade/air/internal/rustfmt"
 )
 
 // Envelope is the outer MessagePack layer of interpreter data.

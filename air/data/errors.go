@@ -2,6 +2,7 @@ package data
 
 import (
 	"fmt"
+
 	"github.com/cascadep2p/cascade/air/internal/rustfmt"
 )
 

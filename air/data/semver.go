@@ -1,8 +1,9 @@
 package data
 
 import (
-	"github.com/cascadep2p/cascade/air/internal/rustfmt"
 	"strings"
+
+	"github.com/cascadep2p/cascade/air/internal/rustfmt"
 )
 
 // semver holds the parts of a strict semantic version that matter for ordering.

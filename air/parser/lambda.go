@@ -1,11 +1,11 @@
 package parser
 
 import (
-	"github.com/cascadep2p/cascade/air/internal/rustfmt"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/cascadep2p/cascade/air/ast"
+	"github.com/cascadep2p/cascade/air/internal/rustfmt"
 )
 
 // Lambdas (.$.a.[0], .length) have their own lexer and LALR grammar in AquaVM. When a

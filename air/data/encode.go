@@ -44,7 +44,8 @@ func EncodedSize(d *Data) int { return sizeEstimate(d, false) }
 // true, it counts the CIDs that trace states and aggregates refer to as shared with the
 // store keys, as they are in valid data: a close estimate instead of a bound.
 func sizeEstimate(d *Data, shared bool) int {
-	// every object may be preceded by up to 3 padding bytes; strings count as if unshared
+	// every object may be preceded by up to 3 padding bytes; strings count as unshared,
+	// but for the referenced CIDs when shared
 	n := rootSize + 3 + 3
 	ref := func(c string) int {
 		if shared {

@@ -649,3 +649,27 @@ func TestPlainEndMatchesByteLoop(t *testing.T) {
 		}
 	}
 }
+
+func TestPlainMatchesByteLoop(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 17))
+	special := []byte("\"\\\x00\x01\x1f")
+	other := []byte("abc ~\x7f\x20\x21\x5b\x5d\x80\xa2\xdc\xff")
+	for n := 0; n < 20000; n++ {
+		b := make([]byte, r.IntN(140))
+		for i := range b {
+			b[i] = other[r.IntN(len(other))]
+		}
+		if len(b) > 0 && r.IntN(2) == 0 {
+			b[r.IntN(len(b))] = special[r.IntN(len(special))]
+		}
+		want := true
+		for _, c := range b {
+			if c == '"' || c == '\\' || c < 0x20 {
+				want = false
+			}
+		}
+		if got := plain(b); got != want {
+			t.Fatalf("plain(%q) = %v, want %v", b, got, want)
+		}
+	}
+}

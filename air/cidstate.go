@@ -85,6 +85,27 @@ func union[V any](prev, cur map[string]V) map[string]V {
 	return prev
 }
 
+// reserveCanon makes room for the n elements a canon is about to add to the value and
+// canon element stores: a store that would more than double is rebuilt at its final
+// size at once, instead of growing (and rehashing) step by step.
+func (s *cidState) reserveCanon(n int) {
+	s.info.ValueStore = reserve(s.info.ValueStore, n)
+	s.info.CanonElementStore = reserve(s.info.CanonElementStore, n)
+}
+
+// reserve returns m, or a copy of it with room for n more entries when n is large and
+// more than len(m).
+func reserve[V any](m map[string]V, n int) map[string]V {
+	if n < 64 || n <= len(m) {
+		return m
+	}
+	r := make(map[string]V, len(m)+n)
+	for k, v := range m {
+		r[k] = v
+	}
+	return r
+}
+
 // trackValue stores a value in the value store and returns its CID. The text is written
 // into a buffer sized by a cheap lower bound (plus a little room for escapes); when the
 // value is new, that buffer becomes the stored text without a copy.
@@ -101,7 +122,6 @@ func (s *cidState) trackValue(v value.Value) string {
 			s.info.ValueStore[c] = unsafe.String(unsafe.SliceData(s.buf), len(s.buf))
 			s.buf = nil
 		}
-		s.parsed[c] = v
 	}
 	return c
 }
@@ -131,11 +151,13 @@ func serviceResultJSON(b []byte, a *data.ServiceResultAgg) []byte {
 	return append(b, '}')
 }
 
-func canonElementJSON(b []byte, e *data.CanonElement) []byte {
+// canonElementJSON is the text a canon element's CID is computed over. When ours is set,
+// its value and tetraplet CIDs were computed by this run, so they need no escaping.
+func canonElementJSON(b []byte, e *data.CanonElement, ours bool) []byte {
 	b = append(b, `{"value":`...)
-	b = appendStr(b, e.Value)
+	b = appendCIDStr(b, e.Value, ours)
 	b = append(b, `,"tetraplet":`...)
-	b = appendStr(b, e.Tetraplet)
+	b = appendCIDStr(b, e.Tetraplet, ours)
 	b = append(b, `,"provenance":{"type":`...)
 	switch e.Provenance.Kind {
 	case data.ProvenanceLiteral:
@@ -150,33 +172,39 @@ func canonElementJSON(b []byte, e *data.CanonElement) []byte {
 	return append(b, `}}`...)
 }
 
-func canonResultJSON(b []byte, r *data.CanonResultAgg) []byte {
+// canonResultJSON is the text a canon result's CID is computed over. When ours is set,
+// all its CIDs were computed by this run, so they need no escaping.
+func canonResultJSON(b []byte, r *data.CanonResultAgg, ours bool) []byte {
 	b = append(b, `{"tetraplet":`...)
-	b = appendStr(b, r.Tetraplet)
+	b = appendCIDStr(b, r.Tetraplet, ours)
 	b = append(b, `,"values":[`...)
 	for i, v := range r.Values {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendStr(b, v)
+		b = appendCIDStr(b, v, ours)
 	}
 	return append(b, `]}`...)
 }
 
+// appendCIDStr appends the JSON string of a CID; one this run computed (ours) is base32
+// text and is copied as it is, any other is escaped like every string.
+func appendCIDStr(b []byte, c string, ours bool) []byte {
+	if !ours {
+		return appendStr(b, c)
+	}
+	b = append(b, '"')
+	b = append(b, c...)
+	return append(b, '"')
+}
+
 func (s *cidState) trackTetraplet(t *data.Tetraplet) string {
-	// Tetraplets with a lens are mostly one-off (fold elements: ".$.[i]"); only the others,
-	// which repeat for every call of a service, are worth memoizing.
-	memo := t.Lens == ""
-	if memo {
-		if c, ok := s.tetCIDs[*t]; ok {
-			return c
-		}
+	if c, ok := s.tetCIDs[*t]; ok {
+		return c
 	}
 	s.small = tetrapletJSON(s.small[:0], t)
 	c := s.cidOf(s.small)
-	if memo {
-		s.tetCIDs[*t] = c
-	}
+	s.tetCIDs[*t] = c
 	if _, ok := s.info.TetrapletStore[c]; !ok {
 		s.info.TetrapletStore[c] = *t
 	}
@@ -201,13 +229,15 @@ func (s *cidState) trackServiceResultValue(v value.Value, t *data.Tetraplet, arg
 	return c, a.ValueCID
 }
 
+// trackCanonElement stores a canon element (its value and tetraplet too) and returns its
+// CID.
 func (s *cidState) trackCanonElement(v *agg) string {
 	vc := v.vcid
 	if vc == "" {
 		vc = s.trackValue(v.v)
 	}
 	e := data.CanonElement{Value: vc, Tetraplet: s.trackTetraplet(v.tet), Provenance: data.Provenance{Kind: v.prov.kind, CID: v.prov.cid}}
-	s.small = canonElementJSON(s.small[:0], &e)
+	s.small = canonElementJSON(s.small[:0], &e, true)
 	c := s.cidOf(s.small)
 	if _, ok := s.info.CanonElementStore[c]; !ok {
 		s.info.CanonElementStore[c] = e
@@ -215,8 +245,13 @@ func (s *cidState) trackCanonElement(v *agg) string {
 	return c
 }
 
+// trackCanonResult stores a canon result whose element and tetraplet CIDs this run
+// computed (trackCanonElement, trackTetraplet) and returns its CID.
 func (s *cidState) trackCanonResult(r *data.CanonResultAgg) string {
-	s.small = canonResultJSON(s.small[:0], r)
+	if n := 32 + len(r.Tetraplet) + len(r.Values)*(cid.Len+3); cap(s.small) < n {
+		s.small = make([]byte, 0, n)
+	}
+	s.small = canonResultJSON(s.small[:0], r, true)
 	c := s.cidOf(s.small)
 	if _, ok := s.info.CanonResultStore[c]; !ok {
 		s.info.CanonResultStore[c] = *r

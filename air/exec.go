@@ -566,6 +566,7 @@ func (e *exec) canonInstr(in ast.Instruction, peer ast.Value, produce func(peerI
 		c := produce(peerID)
 		c.tet = &data.Tetraplet{PeerPK: peerID}
 		r := data.CanonResultAgg{Values: make([]string, len(c.values))}
+		e.cids.reserveCanon(len(c.values))
 		for i, v := range c.values {
 			r.Values[i] = e.cids.trackCanonElement(v)
 		}

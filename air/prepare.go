@@ -88,13 +88,13 @@ func verifyCidInfo(ci *data.CidInfo) *prepError {
 		}
 	}
 	for c, e := range ci.CanonElementStore {
-		buf = canonElementJSON(buf[:0], &e)
+		buf = canonElementJSON(buf[:0], &e, false)
 		if p := check(tCE, c, buf); p != nil {
 			return p
 		}
 	}
 	for c, r := range ci.CanonResultStore {
-		buf = canonResultJSON(buf[:0], &r)
+		buf = canonResultJSON(buf[:0], &r, false)
 		if p := check(tCR, c, buf); p != nil {
 			return p
 		}

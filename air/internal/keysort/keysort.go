@@ -3,8 +3,11 @@
 package keysort
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"slices"
 	"strings"
+	"unsafe"
 )
 
 // Perm returns the indexes of keys in ascending byte order of the keys (equal keys in
@@ -24,15 +27,23 @@ func Perm(keys []string) []int {
 	order := make([]uint64, len(keys))
 	for i, k := range keys {
 		var p uint64
-		for j := common; j < common+6; j++ {
-			p <<= 8
-			if j < len(k) {
-				p |= uint64(k[j])
+		if len(k) >= common+8 {
+			p = bits.ReverseBytes64(word(k, common)) >> 16
+		} else {
+			for j := common; j < common+6; j++ {
+				p <<= 8
+				if j < len(k) {
+					p |= uint64(k[j])
+				}
 			}
 		}
 		order[i] = p<<16 | uint64(i)
 	}
-	slices.Sort(order)
+	if len(order) >= 64 {
+		order = radixSort(order)
+	} else {
+		slices.Sort(order)
+	}
 	for j, o := range order {
 		perm[j] = int(o & 0xffff)
 	}
@@ -47,6 +58,43 @@ func Perm(keys []string) []int {
 		i = j
 	}
 	return perm
+}
+
+// radixSort sorts a by its upper 48 bits (six key bytes) and returns it or the scratch
+// slice that holds the result: a least-significant-byte-first radix sort, stable, so
+// entries that tie on those bits keep their index order. One pass counts all six bytes;
+// a byte that is the same in every entry costs no scatter pass.
+func radixSort(a []uint64) []uint64 {
+	var counts [6][256]int32
+	c0, c1, c2, c3, c4, c5 := &counts[0], &counts[1], &counts[2], &counts[3], &counts[4], &counts[5]
+	for _, v := range a {
+		c0[byte(v>>16)]++
+		c1[byte(v>>24)]++
+		c2[byte(v>>32)]++
+		c3[byte(v>>40)]++
+		c4[byte(v>>48)]++
+		c5[byte(v>>56)]++
+	}
+	tmp := make([]uint64, len(a))
+	for d := range 6 {
+		c := &counts[d]
+		if c[byte(a[0]>>(16+8*d))] == int32(len(a)) {
+			continue
+		}
+		var sum int32
+		for i, n := range c {
+			c[i] = sum
+			sum += n
+		}
+		shift := 16 + 8*d
+		for _, v := range a {
+			b := byte(v >> shift)
+			tmp[c[b]] = v
+			c[b]++
+		}
+		a, tmp = tmp, a
+	}
+	return a
 }
 
 // Strings sorts ss in ascending byte order.
@@ -74,6 +122,11 @@ func allEqual(keys []string, idx []int) bool {
 	return true
 }
 
+// word returns the eight bytes of s at i (i+8 <= len(s)) as a little-endian integer.
+func word(s string, i int) uint64 {
+	return binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(s[i:]), 8))
+}
+
 // commonPrefix returns the length of the prefix all keys share.
 func commonPrefix(keys []string) int {
 	if len(keys) == 0 {
@@ -84,6 +137,9 @@ func commonPrefix(keys []string) int {
 	for _, k := range keys[1:] {
 		n := min(common, len(k))
 		i := 0
+		for i+8 <= n && word(k, i) == word(first, i) {
+			i += 8
+		}
 		for i < n && k[i] == first[i] {
 			i++
 		}

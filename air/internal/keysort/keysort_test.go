@@ -9,11 +9,11 @@ import (
 
 func TestStringsMatchesSlicesSort(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	alphabet := "ab\x00\xff"
+	alphabet := "ab7\x00\x80\xff"
 	for n := 0; n < 300; n++ {
 		var keys []string
 		prefix := []string{"", "bagaaihra", "pAAAAAA"}[n%3]
-		for range n % 40 {
+		for range n%40 + 60*(n%2) { // odd n: 60 keys or more, sorted by radix
 			b := []byte(prefix)
 			for range r.IntN(12) {
 				b = append(b, alphabet[r.IntN(len(alphabet))])

@@ -1,6 +1,7 @@
 package air
 
 import (
+	"slices"
 	"unsafe"
 
 	"github.com/cascadep2p/cascade/air/cid"
@@ -175,6 +176,11 @@ func canonElementJSON(b []byte, e *data.CanonElement, ours bool) []byte {
 // canonResultJSON is the text a canon result's CID is computed over. When ours is set,
 // all its CIDs were computed by this run, so they need no escaping.
 func canonResultJSON(b []byte, r *data.CanonResultAgg, ours bool) []byte {
+	n := 32 + len(r.Tetraplet)
+	for _, v := range r.Values {
+		n += len(v) + 3
+	}
+	b = slices.Grow(b, n) // one allocation for a long list, not a doubling series
 	b = append(b, `{"tetraplet":`...)
 	b = appendCIDStr(b, r.Tetraplet, ours)
 	b = append(b, `,"values":[`...)
@@ -248,9 +254,6 @@ func (s *cidState) trackCanonElement(v *agg) string {
 // trackCanonResult stores a canon result whose element and tetraplet CIDs this run
 // computed (trackCanonElement, trackTetraplet) and returns its CID.
 func (s *cidState) trackCanonResult(r *data.CanonResultAgg) string {
-	if n := 32 + len(r.Tetraplet) + len(r.Values)*(cid.Len+3); cap(s.small) < n {
-		s.small = make([]byte, 0, n)
-	}
 	s.small = canonResultJSON(s.small[:0], r, true)
 	c := s.cidOf(s.small)
 	if _, ok := s.info.CanonResultStore[c]; !ok {

@@ -167,14 +167,10 @@ func groupCids(d *data.Data) (map[string]*peerInfo, *prepError) {
 		grouped[pid] = &peerInfo{pk: pk, sig: d.Signatures[pk], peerID: pid}
 	}
 	ci := &d.CidInfo
-	push := func(peer, c string) *prepError {
-		pi := grouped[peer]
-		if pi == nil {
-			return sigErr("peer_id doens't match any available public key: %s", rustfmt.DebugStr(peer))
-		}
-		pi.cids = append(pi.cids, c)
-		return nil
-	}
+	// Consecutive results mostly come from the same service on the same peer: the last
+	// tetraplet CID and its signer are remembered.
+	var lastTet string
+	var last *peerInfo
 	for i := range d.Trace {
 		st := &d.Trace[i]
 		var c string
@@ -201,13 +197,18 @@ func groupCids(d *data.Data) (map[string]*peerInfo, *prepError) {
 			}
 			tetCID = a.TetrapletCID
 		}
-		t, ok := ci.TetrapletStore[tetCID]
-		if !ok {
-			return nil, sigErr("tetraplet %q is missing from the data", tetCID)
+		if last == nil || tetCID != lastTet {
+			t, ok := ci.TetrapletStore[tetCID]
+			if !ok {
+				return nil, sigErr("tetraplet %q is missing from the data", tetCID)
+			}
+			pi := grouped[t.PeerPK]
+			if pi == nil {
+				return nil, sigErr("peer_id doens't match any available public key: %s", rustfmt.DebugStr(t.PeerPK))
+			}
+			lastTet, last = tetCID, pi
 		}
-		if p := push(t.PeerPK, c); p != nil {
-			return nil, p
-		}
+		last.cids = append(last.cids, c)
 	}
 	for _, pi := range grouped {
 		keysort.Strings(pi.cids)

@@ -142,7 +142,17 @@ type traceHandler struct {
 }
 
 func newTraceHandler(prev, cur []data.State) *traceHandler {
-	return &traceHandler{prev: newSlider(prev), cur: newSlider(cur), result: make([]data.State, 0, len(prev)+len(cur)+8)}
+	return &traceHandler{prev: newSlider(prev), cur: newSlider(cur)}
+}
+
+// push appends a state to the new trace, which is given room for both input traces
+// (and a few more) when its first state comes: a script that replays them needs that
+// much, one that writes nothing (null) allocates nothing.
+func (t *traceHandler) push(s data.State) {
+	if t.result == nil {
+		t.result = make([]data.State, 0, len(t.prev.trace)+len(t.cur.trace)+8)
+	}
+	t.result = append(t.result, s)
 }
 
 func (t *traceHandler) tracePos() uint32 { return uint32(len(t.result)) }
@@ -245,7 +255,7 @@ func mergeCalls(p, c data.CallResult) (data.CallResult, scheme, error) {
 }
 
 func (t *traceHandler) meetCallEnd(r data.CallResult) {
-	t.result = append(t.result, data.State{Kind: data.StateCall, Call: r})
+	t.push(data.State{Kind: data.StateCall, Call: r})
 }
 
 // metAp is an ap state found in the input traces.
@@ -285,7 +295,7 @@ func (t *traceHandler) meetApEnd() {
 	}
 	g := t.gens[:1:1]
 	t.gens = t.gens[1:]
-	t.result = append(t.result, data.State{Kind: data.StateAp, Gens: g})
+	t.push(data.State{Kind: data.StateAp, Gens: g})
 }
 
 func (t *traceHandler) meetCanonStart() (*data.CanonResult, error) {
@@ -315,13 +325,13 @@ func (t *traceHandler) meetCanonStart() (*data.CanonResult, error) {
 }
 
 func (t *traceHandler) meetCanonEnd(r data.CanonResult) {
-	t.result = append(t.result, data.State{Kind: data.StateCanon, Canon: r})
+	t.push(data.State{Kind: data.StateCanon, Canon: r})
 }
 
 // insertPlaceholder reserves a result position for a state written later (par, fold).
 func (t *traceHandler) insertPlaceholder() uint32 {
 	pos := uint32(len(t.result))
-	t.result = append(t.result, data.State{Kind: data.StatePar})
+	t.push(data.State{Kind: data.StatePar})
 	return pos
 }
 

@@ -12,13 +12,14 @@ import (
 
 // cidState holds the five content-addressed stores of a run: prev ∪ current ∪ new.
 type cidState struct {
-	info    data.CidInfo
-	parsed  map[string]value.Value    // cache of parsed value-store texts
-	tetCIDs map[data.Tetraplet]string // cache of tetraplet CIDs
-	buf     []byte                    // value texts; handed over to the store when new
-	small   []byte                    // texts of tetraplets and aggregates
-	tets    slab.Slab[data.Tetraplet] // the tetraplets handed out
-	texts   []byte                    // slab the CIDs and small value texts are written to
+	info     data.CidInfo
+	parsed   map[string]value.Value    // cache of parsed value-store texts
+	tetCIDs  map[data.Tetraplet]string // CIDs of the tetraplets without a lens
+	lensCIDs map[string]tetMemo        // CIDs of the others, by lens (last seen)
+	buf      []byte                    // value texts; handed over to the store when new
+	small    []byte                    // texts of tetraplets and aggregates
+	tets     slab.Slab[data.Tetraplet] // the tetraplets handed out
+	texts    []byte                    // slab the CIDs and small value texts are written to
 }
 
 // textSlab is the size of the chunks cidState writes CIDs and small value texts to: one
@@ -61,7 +62,13 @@ func newCidState(prev, cur *data.CidInfo) *cidState {
 		CanonResultStore:   union(prev.CanonResultStore, cur.CanonResultStore),
 		ServiceResultStore: union(prev.ServiceResultStore, cur.ServiceResultStore),
 	}
-	return &cidState{info: info, parsed: map[string]value.Value{}, tetCIDs: map[data.Tetraplet]string{}}
+	return &cidState{info: info, parsed: map[string]value.Value{}, tetCIDs: map[data.Tetraplet]string{}, lensCIDs: map[string]tetMemo{}}
+}
+
+// tetMemo is a memoized tetraplet CID.
+type tetMemo struct {
+	tet data.Tetraplet
+	cid string
 }
 
 // union merges two stores, the current one winning on equal CIDs, by inserting the
@@ -204,13 +211,25 @@ func appendCIDStr(b []byte, c string, ours bool) []byte {
 	return append(b, '"')
 }
 
+// trackTetraplet stores a tetraplet and returns its CID. CIDs are memoized: tetraplets
+// without a lens by their whole value (they repeat for every call of a service), the
+// others by their lens alone, checked against the rest (fold elements repeat their
+// lenses when a fold runs again; hashing a lens is cheaper than hashing four strings).
 func (s *cidState) trackTetraplet(t *data.Tetraplet) string {
-	if c, ok := s.tetCIDs[*t]; ok {
-		return c
+	if t.Lens == "" {
+		if c, ok := s.tetCIDs[*t]; ok {
+			return c
+		}
+	} else if m, ok := s.lensCIDs[t.Lens]; ok && m.tet == *t {
+		return m.cid
 	}
 	s.small = tetrapletJSON(s.small[:0], t)
 	c := s.cidOf(s.small)
-	s.tetCIDs[*t] = c
+	if t.Lens == "" {
+		s.tetCIDs[*t] = c
+	} else {
+		s.lensCIDs[t.Lens] = tetMemo{tet: *t, cid: c}
+	}
 	if _, ok := s.info.TetrapletStore[c]; !ok {
 		s.info.TetrapletStore[c] = *t
 	}

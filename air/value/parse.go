@@ -105,9 +105,19 @@ type parser struct {
 	vals []Value
 	keys []string
 
-	// The last string parsed, boxed: repeated strings share one allocation.
+	// The last string parsed, boxed: repeated strings share one box.
 	last    string
 	lastVal Value
+
+	boxes boxes
+}
+
+// boxNumber boxes a parsed number, or passes its error on.
+func (p *parser) boxNumber(n Number, err error) (Value, error) {
+	if err != nil {
+		return nil, err
+	}
+	return p.boxes.number(n), nil
 }
 
 // errorAt reports msg at the position serde_json computes for byte index idx.
@@ -170,9 +180,9 @@ func (p *parser) parseValue() (Value, error) {
 		return false, p.parseIdent("alse")
 	case '-':
 		p.i++
-		return p.parseInteger(false)
+		return p.boxNumber(p.parseInteger(false))
 	case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		return p.parseInteger(true)
+		return p.boxNumber(p.parseInteger(true))
 	case '"':
 		p.i++
 		return p.parseString()
@@ -334,7 +344,7 @@ func (p *parser) parseString() (Value, error) {
 	if p.lastVal != nil && s == p.last {
 		return p.lastVal, nil
 	}
-	var v Value = s
+	v := p.boxes.string(s)
 	p.last, p.lastVal = s, v
 	return v, nil
 }
@@ -464,16 +474,16 @@ func (p *parser) hexEscape() (uint16, error) {
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // parseInteger parses a number after its optional '-' (serde_json's parse_integer).
-func (p *parser) parseInteger(positive bool) (Value, error) {
+func (p *parser) parseInteger(positive bool) (Number, error) {
 	if p.i >= len(p.data) {
-		return nil, p.error(errEOFValue)
+		return Number{}, p.error(errEOFValue)
 	}
 	c := p.data[p.i]
 	p.i++
 	switch {
 	case c == '0':
 		if isDigit(p.peekOrNull()) {
-			return nil, p.peekError(errInvalidNumber)
+			return Number{}, p.peekError(errInvalidNumber)
 		}
 		return p.parseNumber(positive, 0)
 	case c >= '1' && c <= '9':
@@ -487,7 +497,7 @@ func (p *parser) parseInteger(positive bool) (Value, error) {
 			if overflowU64(sig, d) {
 				f, err := p.parseLongInteger(positive, sig)
 				if err != nil {
-					return nil, err
+					return Number{}, err
 				}
 				return Float(f), nil
 			}
@@ -495,7 +505,7 @@ func (p *parser) parseInteger(positive bool) (Value, error) {
 			sig = sig*10 + d
 		}
 	}
-	return nil, p.error(errInvalidNumber)
+	return Number{}, p.error(errInvalidNumber)
 }
 
 func overflowU64(a, d uint64) bool {
@@ -509,7 +519,7 @@ func overflowI32(a, d int32) bool {
 }
 
 // parseNumber finishes a number whose integer part is sig.
-func (p *parser) parseNumber(positive bool, sig uint64) (Value, error) {
+func (p *parser) parseNumber(positive bool, sig uint64) (Number, error) {
 	var f float64
 	var err error
 	switch p.peekOrNull() {
@@ -528,7 +538,7 @@ func (p *parser) parseNumber(positive bool, sig uint64) (Value, error) {
 		return Float(-float64(sig)), nil
 	}
 	if err != nil {
-		return nil, err
+		return Number{}, err
 	}
 	return Float(f), nil
 }

@@ -15,7 +15,7 @@ type cidState struct {
 	info     data.CidInfo
 	parsed   map[string]value.Value    // cache of parsed value-store texts
 	tetCIDs  map[data.Tetraplet]string // CIDs of the tetraplets without a lens
-	lensCIDs map[string]tetMemo        // CIDs of the others, by lens (last seen)
+	lensCIDs map[string]string         // CIDs of the others, by lens (last seen)
 	buf      []byte                    // value texts; handed over to the store when new
 	small    []byte                    // texts of tetraplets and aggregates
 	tets     slab.Slab[data.Tetraplet] // the tetraplets handed out
@@ -62,13 +62,7 @@ func newCidState(prev, cur *data.CidInfo) *cidState {
 		CanonResultStore:   union(prev.CanonResultStore, cur.CanonResultStore),
 		ServiceResultStore: union(prev.ServiceResultStore, cur.ServiceResultStore),
 	}
-	return &cidState{info: info, parsed: map[string]value.Value{}, tetCIDs: map[data.Tetraplet]string{}, lensCIDs: map[string]tetMemo{}}
-}
-
-// tetMemo is a memoized tetraplet CID.
-type tetMemo struct {
-	tet data.Tetraplet
-	cid string
+	return &cidState{info: info, parsed: map[string]value.Value{}, tetCIDs: map[data.Tetraplet]string{}, lensCIDs: map[string]string{}}
 }
 
 // union merges two stores, the current one winning on equal CIDs, by inserting the
@@ -214,21 +208,22 @@ func appendCIDStr(b []byte, c string, ours bool) []byte {
 // trackTetraplet stores a tetraplet and returns its CID. CIDs are memoized: tetraplets
 // without a lens by their whole value (they repeat for every call of a service), the
 // others by their lens alone, checked against the rest (fold elements repeat their
-// lenses when a fold runs again; hashing a lens is cheaper than hashing four strings).
+// lenses when a fold runs again; hashing a lens is cheaper than hashing four strings,
+// and the store holds the tetraplet to check against).
 func (s *cidState) trackTetraplet(t *data.Tetraplet) string {
 	if t.Lens == "" {
 		if c, ok := s.tetCIDs[*t]; ok {
 			return c
 		}
-	} else if m, ok := s.lensCIDs[t.Lens]; ok && m.tet == *t {
-		return m.cid
+	} else if c, ok := s.lensCIDs[t.Lens]; ok && s.info.TetrapletStore[c] == *t {
+		return c
 	}
 	s.small = tetrapletJSON(s.small[:0], t)
 	c := s.cidOf(s.small)
 	if t.Lens == "" {
 		s.tetCIDs[*t] = c
 	} else {
-		s.lensCIDs[t.Lens] = tetMemo{tet: *t, cid: c}
+		s.lensCIDs[t.Lens] = c
 	}
 	if _, ok := s.info.TetrapletStore[c]; !ok {
 		s.info.TetrapletStore[c] = *t

@@ -20,6 +20,10 @@ type cidState struct {
 	small    []byte                    // texts of tetraplets and aggregates
 	tets     slab.Slab[data.Tetraplet] // the tetraplets handed out
 	texts    []byte                    // slab the CIDs and small value texts are written to
+
+	// elements of the canon being tracked that are still to come, while their store has
+	// not been sized for them (reserveCanon)
+	growValues, growElems int
 }
 
 // textSlab is the size of the chunks cidState writes CIDs and small value texts to: one
@@ -87,12 +91,12 @@ func union[V any](prev, cur map[string]V) map[string]V {
 	return prev
 }
 
-// reserveCanon makes room for the n elements a canon is about to add to the value and
-// canon element stores: a store that would more than double is rebuilt at its final
-// size at once, instead of growing (and rehashing) step by step.
+// reserveCanon tells that a canon is about to track n elements. The first element that
+// adds a new value (or a new canon element) has its store sized for all the elements
+// still to come, instead of growing (and rehashing) step by step; a canon whose values
+// are all known already (a canon of call results) reserves nothing.
 func (s *cidState) reserveCanon(n int) {
-	s.info.ValueStore = reserve(s.info.ValueStore, n)
-	s.info.CanonElementStore = reserve(s.info.CanonElementStore, n)
+	s.growValues, s.growElems = n, n
 }
 
 // reserve returns m, or a copy of it with room for n more entries when n is large and
@@ -118,6 +122,10 @@ func (s *cidState) trackValue(v value.Value) string {
 	s.buf = value.AppendJSON(s.buf[:0], v)
 	c := s.cidOf(s.buf)
 	if _, ok := s.info.ValueStore[c]; !ok {
+		if s.growValues > 0 {
+			s.info.ValueStore = reserve(s.info.ValueStore, s.growValues)
+			s.growValues = 0
+		}
 		if len(s.buf) <= textSlab/8 {
 			s.info.ValueStore[c] = s.keep(s.buf) // small: copied, s.buf stays for the next
 		} else {
@@ -260,8 +268,14 @@ func (s *cidState) trackCanonElement(v *agg) string {
 	s.small = canonElementJSON(s.small[:0], &e, true)
 	c := s.cidOf(s.small)
 	if _, ok := s.info.CanonElementStore[c]; !ok {
+		if s.growElems > 0 {
+			s.info.CanonElementStore = reserve(s.info.CanonElementStore, s.growElems)
+			s.growElems = 0
+		}
 		s.info.CanonElementStore[c] = e
 	}
+	// this element is done: what is left to reserve for is one less
+	s.growValues, s.growElems = max(s.growValues-1, 0), max(s.growElems-1, 0)
 	return c
 }
 

@@ -148,9 +148,15 @@ func newTraceHandler(prev, cur []data.State) *traceHandler {
 // push appends a state to the new trace, which is given room for both input traces
 // (and a few more) when its first state comes: a script that replays them needs that
 // much, one that writes nothing (null) allocates nothing.
+//
+// Beyond that it doubles: states are large (184 bytes), and append's gentler growth
+// for long slices copies (and clears) them many times over.
 func (t *traceHandler) push(s data.State) {
-	if t.result == nil {
-		t.result = make([]data.State, 0, len(t.prev.trace)+len(t.cur.trace)+8)
+	if len(t.result) == cap(t.result) {
+		n := max(2*cap(t.result), len(t.prev.trace)+len(t.cur.trace)+8, 64)
+		r := make([]data.State, len(t.result), n)
+		copy(r, t.result)
+		t.result = r
 	}
 	t.result = append(t.result, s)
 }

@@ -104,13 +104,6 @@ func appendString(dst []byte, s string) []byte {
 // the first hit (the rare string that has one is then scanned by plainEnd), the last
 // word overlapping the one before it.
 func plain(b []byte) bool {
-	const (
-		ones   = 0x0101010101010101
-		highs  = 0x8080808080808080
-		quote  = ones * '"'
-		bslash = ones * '\\'
-		ctrl   = ones * 0x20
-	)
 	n := len(b)
 	if n < 8 {
 		for _, c := range b {
@@ -120,15 +113,11 @@ func plain(b []byte) bool {
 		}
 		return true
 	}
-	flag := func(x uint64) uint64 {
-		q, bs := x^quote, x^bslash
-		return ((q - ones) &^ q) | ((bs - ones) &^ bs) | ((x - ctrl) &^ x)
-	}
-	acc := flag(binary.LittleEndian.Uint64(b[n-8:]))
+	acc := escapeFlags(binary.LittleEndian.Uint64(b[n-8:]))
 	for j := 0; j+8 <= n; j += 8 {
-		acc |= flag(binary.LittleEndian.Uint64(b[j:]))
+		acc |= escapeFlags(binary.LittleEndian.Uint64(b[j:]))
 	}
-	return acc&highs == 0
+	return acc == 0
 }
 
 // appendFloat appends f the way serde_json prints an f64 (ryu's format): the

@@ -709,6 +709,24 @@ func (p *parser) f64FromParts(positive bool, sig uint64, exp int32) (float64, er
 	return f, nil
 }
 
+// Word-at-a-time (SWAR) constants: a byte value repeated in all eight bytes of a word.
+const (
+	swarOnes   = 0x0101010101010101
+	swarHighs  = 0x8080808080808080
+	swarQuote  = swarOnes * '"'
+	swarBslash = swarOnes * '\\'
+	swarCtrl   = swarOnes * 0x20
+)
+
+// escapeFlags sets the high bit of each byte of x that is a quote, a backslash or a
+// control character, and possibly of bytes above the lowest such byte (a borrow only
+// starts at a flagged byte): the lowest flag is exact, and x has none only if no byte
+// needs escaping.
+func escapeFlags(x uint64) uint64 {
+	q, bs := x^swarQuote, x^swarBslash
+	return (((q - swarOnes) &^ q) | ((bs - swarOnes) &^ bs) | ((x - swarCtrl) &^ x)) & swarHighs
+}
+
 // plainEnd returns the position of the first quote, backslash or control character at or
 // after i in b (len(b) if there is none), and whether the bytes before it, from i, are all
 // ASCII. Long inputs are searched for the quote and the backslash with bytes.IndexByte
@@ -716,11 +734,8 @@ func (p *parser) f64FromParts(positive bool, sig uint64, exp int32) (float64, er
 // bytes; short ones a word at a time for all of them.
 func plainEnd(b []byte, i int) (int, bool) {
 	const (
-		ones   = 0x0101010101010101
-		highs  = 0x8080808080808080
-		quote  = ones * '"'
-		bslash = ones * '\\'
-		ctrl   = ones * 0x20
+		highs = swarHighs
+		ctrl  = swarCtrl
 	)
 	rest := b[i:]
 	ascii := true
@@ -728,9 +743,8 @@ func plainEnd(b []byte, i int) (int, bool) {
 	if len(rest) < 128 {
 		for ; j+8 <= len(rest); j += 8 {
 			x := binary.LittleEndian.Uint64(rest[j:])
-			q, bs := x^quote, x^bslash
 			// The lowest flagged byte is exact (a borrow only starts at a flagged byte).
-			if sp := (((q - ones) &^ q) | ((bs - ones) &^ bs) | ((x - ctrl) &^ x)) & highs; sp != 0 {
+			if sp := escapeFlags(x) & highs; sp != 0 {
 				k := bits.TrailingZeros64(sp)
 				if x&highs&(1<<k-1) != 0 {
 					ascii = false

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/bits"
+	"slices"
+	"sync"
 	"unicode/utf8"
 	"unsafe"
 
@@ -140,9 +142,17 @@ func DecodeArchive(inner []byte, lim Limits) (*Data, error) {
 	for i := range 5 {
 		hint += 2 * min(int(r.u32(root+16+8*i)), len(inner)/entrySize)
 	}
-	r.done = make([]rcEntry, 0, min(hint, len(inner)/32))
-	r.bits = make([]uint64, len(inner)/64+1)
-	r.rank = make([]int32, len(inner)/64+1)
+	sc := scratchPool.Get().(*scratch)
+	defer sc.release(r)
+	words := len(inner)/64 + 1
+	if cap(sc.bits) < words {
+		sc.bits, sc.rank = make([]uint64, words), make([]int32, words)
+	}
+	r.done = slices.Grow(sc.done[:0], min(hint, len(inner)/32))
+	r.bits, r.rank = sc.bits[:words], sc.rank[:words]
+	r.pending = sc.pending[:0]
+	r.tetraplets, r.canonElems = sc.tetraplets[:0], sc.canonElems[:0]
+	r.canonResults, r.serviceResults = sc.canonResults[:0], sc.serviceResults[:0]
 	r.lastWord = -1
 	r.lo, r.hi = 0, len(inner)
 	d := &Data{}
@@ -150,6 +160,44 @@ func DecodeArchive(inner []byte, lim Limits) (*Data, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// scratch is the working memory of a decode that the decoded data does not keep: the
+// shared-pointer registry and the store values by target. Decodes take it from
+// scratchPool and put it back cleared, so that a run's two decodes do not allocate
+// (and clear) it anew each time.
+type scratch struct {
+	done, pending  []rcEntry
+	bits           []uint64
+	rank           []int32
+	tetraplets     []Tetraplet
+	canonElems     []CanonElement
+	canonResults   []CanonResultAgg
+	serviceResults []ServiceResultAgg
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// maxPooledWords bounds the bitmap kept in the pool (a 4 MB archive): the memory of a
+// huge decode goes back to the collector rather than stay in the pool.
+const maxPooledWords = 1 << 16
+
+// release takes r's working memory back, cleared: the bitmap words r set (the rank
+// counts are only read below them) and every kept value (they point into the input),
+// and returns it to the pool.
+func (sc *scratch) release(r *reader) {
+	if len(r.bits) > maxPooledWords {
+		return
+	}
+	clear(r.bits[:r.lastWord+1])
+	clear(r.tetraplets)
+	clear(r.canonElems)
+	clear(r.canonResults)
+	clear(r.serviceResults)
+	sc.done, sc.pending, sc.bits, sc.rank = r.done[:0], r.pending[:0], r.bits, r.rank
+	sc.tetraplets, sc.canonElems = r.tetraplets[:0], r.canonElems[:0]
+	sc.canonResults, sc.serviceResults = r.canonResults[:0], r.serviceResults[:0]
+	scratchPool.Put(sc)
 }
 
 func (r *reader) u32(p int) uint32 { return binary.BigEndian.Uint32(r.b[p:]) }

@@ -893,7 +893,10 @@ func (e *exec) next(n *ast.Next) *execError {
 
 // nextAdvance moves fold n's iterator on. It returns the instruction to run next: the
 // fold's body for a new element, its last instruction when the iterable is exhausted,
-// or nil when nothing runs.
+// or nil when nothing runs. It is not inlined (nor nextReturn): next's frame stays
+// small even where profile-guided optimization would inline them.
+//
+//go:noinline
 func (e *exec) nextAdvance(n *ast.Next) (*foldState, ast.Instruction, *execError) {
 	fs := e.iterables[n.Iterator]
 	if fs == nil {
@@ -931,6 +934,8 @@ func (e *exec) nextAdvance(n *ast.Next) (*foldState, ast.Instruction, *execError
 }
 
 // nextReturn undoes nextAdvance once the body has run with result err.
+//
+//go:noinline
 func (e *exec) nextReturn(n *ast.Next, fs *foldState, err *execError) *execError {
 	e.scalars.nextAfter()
 	e.canons.nextAfter()

@@ -384,6 +384,11 @@ func parNewState(left, right uint32, s *slider, right_ bool) (ctxState, error) {
 	return ctxState{pos: uint32(newPos), subLen: rem - subgraph}, nil
 }
 
+// meetParStart starts a par: it takes the par states of the input traces and keeps the
+// new trace's place for the par state. It is not inlined (nor meetParSubgraphEnd): par
+// recurses, and its frame would grow by theirs.
+//
+//go:noinline
 func (t *traceHandler) meetParStart() error {
 	p, c := t.prev.next(), t.cur.next()
 	pp := p != nil && p.Kind == data.StatePar
@@ -425,6 +430,7 @@ func (t *traceHandler) meetParStart() error {
 	return nil
 }
 
+//go:noinline
 func (t *traceHandler) meetParSubgraphEnd(right bool) error {
 	if len(t.parStack) == 0 {
 		return fmt.Errorf("par queue is empty, while par FSM is requested")

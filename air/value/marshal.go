@@ -184,59 +184,6 @@ func appendFloat(dst []byte, f float64) []byte {
 	return strconv.AppendInt(dst, int64(k-1), 10)
 }
 
-// EncodedLen returns the length of the compact serde_json text of v, so that a buffer
-// of exactly that size can be allocated before AppendJSON.
-func EncodedLen(v Value) int {
-	switch x := v.(type) {
-	case nil:
-		return 4
-	case bool:
-		if x {
-			return 4
-		}
-		return 5
-	case Number:
-		var scratch [40]byte
-		return len(x.appendJSON(scratch[:0]))
-	case string:
-		return stringLen(x)
-	case []Value:
-		n := 2
-		if len(x) > 1 {
-			n += len(x) - 1
-		}
-		for _, e := range x {
-			n += EncodedLen(e)
-		}
-		return n
-	case *Object:
-		n := 2
-		if x != nil {
-			if len(x.keys) > 1 {
-				n += len(x.keys) - 1
-			}
-			for i, k := range x.keys {
-				n += stringLen(k) + 1 + EncodedLen(x.vals[i])
-			}
-		}
-		return n
-	}
-	panic(fmt.Sprintf("value: %T is not a JSON value", v))
-}
-
-func stringLen(s string) int {
-	b := unsafe.Slice(unsafe.StringData(s), len(s))
-	n := len(s) + 2
-	for i, _ := plainEnd(b, 0); i < len(s); i, _ = plainEnd(b, i+1) {
-		if escapeTable[s[i]] == 'u' {
-			n += 5
-		} else {
-			n++
-		}
-	}
-	return n
-}
-
 // SizeHint returns a lower bound of the length of v's JSON text, computed without looking
 // at string contents (escapes are not counted): cheap enough to size a buffer with.
 func SizeHint(v Value) int {

@@ -134,20 +134,6 @@ func NewObject(capacity int) *Object {
 	return &Object{keys: make([]string, 0, capacity), vals: make([]Value, 0, capacity)}
 }
 
-// NewObjectSorted returns an object over the given entries without copying them: keys
-// must be in ascending byte order without duplicates and vals of the same length. keys
-// may be shared by many objects (Set copies it before changing it); vals becomes the
-// object's own.
-func NewObjectSorted(keys []string, vals []Value) *Object {
-	return &Object{keys: keys[:len(keys):len(keys)], vals: vals[:len(vals):len(vals)]}
-}
-
-// NewObject2 returns the object {keys[0]: v0, keys[1]: v1} in a single allocation; keys
-// must be two sorted, distinct keys and may be shared between objects.
-func NewObject2(keys []string, v0, v1 Value) *Object {
-	return new(object2).init(keys, v0, v1)
-}
-
 // object2 is a two-entry object with its values in the same allocation.
 type object2 struct {
 	o    Object
@@ -161,11 +147,12 @@ func (p *object2) init(keys []string, v0, v1 Value) *Object {
 	return &p.o
 }
 
-// Object2Slab makes the objects of NewObject2 from shared chunks, for callers that make
-// many. The zero Object2Slab is ready to use.
+// Object2Slab makes two-entry objects from shared chunks, for callers that make many.
+// The zero Object2Slab is ready to use.
 type Object2Slab struct{ s slab.Slab[object2] }
 
-// New is NewObject2 with the object taken from the slab.
+// New returns the object {keys[0]: v0, keys[1]: v1}, its values in the slab; keys must
+// be two sorted, distinct keys and may be shared between objects.
 func (s *Object2Slab) New(keys []string, v0, v1 Value) *Object {
 	return s.s.New().init(keys, v0, v1)
 }

@@ -588,19 +588,6 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-func TestEncodedLen(t *testing.T) {
-	for _, text := range []string{`null`, `true`, `false`, `0`, `-12`, `1.5e300`, `""`, `"a\"b\\c\n\u0001\u00e9"`,
-		`[]`, `[1,[2,{}]]`, `{}`, `{"a":1,"b\n":[true,null,"x"]}`, `"` + strings.Repeat(`abcdefgh\t`, 100) + `"`} {
-		v, err := Parse([]byte(text))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got, want := EncodedLen(v), len(Marshal(v)); got != want {
-			t.Errorf("EncodedLen(%s) = %d, want %d", text, got, want)
-		}
-	}
-}
-
 func TestSizeHintIsALowerBound(t *testing.T) {
 	for _, text := range []string{`null`, `1.5e300`, `""`, `"a\"b\\c\n"`, `[]`, `[1,[2,{}]]`, `{}`, `{"a":1,"b\n":[true,null,"x"]}`} {
 		v, err := Parse([]byte(text))

@@ -239,6 +239,12 @@ func (s *cidState) trackTetraplet(t *data.Tetraplet) string {
 	return c
 }
 
+// argumentHash returns the CID of a call's arguments as a JSON array.
+func (s *cidState) argumentHash(args []value.Value) string {
+	s.small = value.AppendArray(s.small[:0], args)
+	return s.cidOf(s.small)
+}
+
 // trackServiceResult stores a service result (value, tetraplet, aggregate) and returns the
 // aggregate's CID.
 func (s *cidState) trackServiceResult(v value.Value, t *data.Tetraplet, argHash string) string {

@@ -380,7 +380,7 @@ func (e *exec) apArg(arg *ast.Value, touchTrace bool) (*agg, *execError) {
 				return ref.agg(), nil
 			}
 			if ref.v != nil {
-				c := e.agg(nil, nil, 0, provenance{kind: data.ProvenanceServiceResult})
+				c := e.aggs.New()
 				*c = *ref.v
 				c.pos = pos
 				return c, nil
@@ -1089,8 +1089,7 @@ func (e *exec) callExecute(c *ast.Call, tet *data.Tetraplet) *execError {
 	}
 	var argHash string
 	if argsReady {
-		e.cids.small = value.AppendArray(e.cids.small[:0], args)
-		argHash = e.cids.cidOf(e.cids.small)
+		argHash = e.cids.argumentHash(args)
 	}
 	met, terr := e.trace.meetCallStart()
 	if terr != nil {

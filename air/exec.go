@@ -433,7 +433,7 @@ func (e *exec) literalKey(k *ast.Value) value.Value {
 	if v, ok := e.litKeys[k]; ok {
 		return v
 	}
-	var v value.Value = k.Str
+	var v value.Value = k.Str()
 	if k.Kind == ast.KindInt {
 		v = value.Int(k.Int)
 	}
@@ -537,7 +537,7 @@ func (e *exec) resolveString(v *ast.Value) (string, *execError) {
 	case ast.KindInitPeerID:
 		return e.params.InitPeerID, nil
 	case ast.KindLiteral:
-		return v.Str, nil
+		return v.Str(), nil
 	}
 	r, err := e.resolve(v)
 	if err != nil {

@@ -73,10 +73,14 @@ func Invoke(script string, prevData, currentData []byte, params RunParameters, c
 	if perr != nil {
 		return fail(perr)
 	}
-	root, err := parser.Parse(script)
+	tree, err := parser.ParseTree(script)
 	if err != nil {
 		return fail(&prepError{CodeAIRParseError, err.Error()})
 	}
+	// Nothing of the run refers to the tree's nodes once Invoke returns: the outcome
+	// holds strings, which point into the script, never into the tree.
+	defer tree.Release()
+	root := tree.Root
 	for _, r := range callResults {
 		if uint64(len(r.Result)) > params.CallResultSizeLimit {
 			limits.callResult = true

@@ -216,7 +216,7 @@ func (e *exec) resolve(v *ast.Value) (resolved, *execError) {
 	case ast.KindLastError:
 		return e.resolveError(&e.lastErr.e, v.Lambda)
 	case ast.KindLiteral:
-		return e.constant(v.Str), nil
+		return e.constant(v.Str()), nil
 	case ast.KindTimestamp:
 		return e.constant(value.Uint(e.params.Timestamp)), nil
 	case ast.KindTTL:
@@ -226,7 +226,7 @@ func (e *exec) resolve(v *ast.Value) (resolved, *execError) {
 	case ast.KindInt:
 		return e.constant(value.Int(v.Int)), nil
 	case ast.KindFloat:
-		return e.constant(value.Float(v.Float)), nil
+		return e.constant(value.Float(v.Float())), nil
 	case ast.KindEmptyArray:
 		return e.constant([]value.Value{}), nil
 	case ast.KindScalar:

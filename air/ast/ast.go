@@ -5,6 +5,8 @@
 // byte position the interpreter needs for scoping restricted streams.
 package ast
 
+import "math"
+
 // Pos is a byte offset into the script text.
 type Pos int
 
@@ -56,15 +58,28 @@ const (
 )
 
 // Value is one operand of an instruction. Which fields are meaningful depends on Kind.
+// Literals and variables share Name, and integers and floats share Int, which keeps a
+// value at 48 bytes: a script's syntax tree holds thousands of them.
 type Value struct {
-	Kind   ValueKind
-	Bool   bool    // KindBool (next to Kind: the two share one word)
-	Str    string  // KindLiteral: the literal's text without quotes
-	Int    int64   // KindInt
-	Float  float64 // KindFloat
-	Name   string  // variables: the full name, tag included ("x", "$s", "#$c", "%m", "#%m")
+	Kind ValueKind
+	Bool bool // KindBool (next to Kind: the two share one word)
+	// Name is a variable's full name, tag included ("x", "$s", "#$c", "%m", "#%m"), or
+	// the text of a KindLiteral without its quotes (see Str).
+	Name   string
+	Int    int64   // KindInt; KindFloat: the float's IEEE 754 bits (see Float)
 	Lambda *Lambda // optional lambda of a variable, :error: or %last_error%
 	Pos    Pos     // byte offset of the value in the script
+}
+
+// Str returns the text of a KindLiteral, without its quotes.
+func (v *Value) Str() string { return v.Name }
+
+// Float returns the number of a KindFloat.
+func (v *Value) Float() float64 { return math.Float64frombits(uint64(v.Int)) }
+
+// FloatValue returns the KindFloat value of f at pos.
+func FloatValue(f float64, pos Pos) Value {
+	return Value{Kind: KindFloat, Int: int64(math.Float64bits(f)), Pos: pos}
 }
 
 // IsVariable reports whether v names a variable of any kind.

@@ -34,12 +34,12 @@ func (v *Value) writeTo(b *strings.Builder) {
 		v.Lambda.writeTo(b)
 	case KindLiteral:
 		b.WriteByte('"')
-		b.WriteString(v.Str)
+		b.WriteString(v.Str())
 		b.WriteByte('"')
 	case KindInt:
 		b.WriteString(strconv.FormatInt(v.Int, 10))
 	case KindFloat:
-		b.WriteString(FormatFloat(v.Float))
+		b.WriteString(FormatFloat(v.Float()))
 	case KindBool:
 		b.WriteString(strconv.FormatBool(v.Bool))
 	case KindEmptyArray:

@@ -1,57 +1,36 @@
 package parser
 
-import "github.com/cascadep2p/cascade/air/ast"
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/cascadep2p/cascade/air/ast"
+)
 
 // fastParser is a recursive-descent parser for the same grammar as the LR automaton,
-// used first because it is several times faster. It only handles scripts without
-// syntax errors: at the first unexpected token it gives up and Parse starts again with
-// the LR parser, which reproduces AquaVM's error reporting and recovery. For a script
-// without syntax errors both build the same tree and run the same semantic actions
-// (hence the same validation) in the same order, because the recursive descent
-// completes instructions in the order the LR parser reduces them.
+// used first because it is several times faster. It reads the script itself, a byte at
+// a time, and builds the tree directly; only words that are not plain names (numbers,
+// tagged variables, lambdas, keywords such as %init_peer_id%) go through the lexer's
+// word classifier. It handles only scripts without syntax errors: at the first
+// unexpected token it gives up and Parse starts again with the LR parser, which
+// reproduces AquaVM's error reporting and recovery. For a script without syntax errors
+// both build the same tree and feed the validator the same instructions in the same
+// order, because the recursive descent completes instructions in the order the LR
+// parser reduces them.
 type fastParser struct {
-	d   *airDriver
-	tok airToken
-	eof bool // the input is exhausted
+	d     *airDriver
+	src   string
+	pos   int
+	depth int // unclosed "(" so far
+
+	args []ast.Value // the argument list under construction
 }
 
-// noToken is the kind of tok after the end of input or a lexer error.
+// noToken is what word returns when the next token is not a word or literal.
 const noToken = -100
 
-// advance reads the next token.
-func (f *fastParser) advance() {
-	ok, err := f.d.lex.next(&f.tok)
-	if !ok {
-		f.tok.kind = noToken
-		f.eof = err == nil
-	}
-}
-
-// want moves the current token to *dst if its kind is in the set kinds.
-func (f *fastParser) want(dst *symTriple[airSym], kinds uint64) bool {
-	k := f.tok.kind
-	if k < 0 || kinds&(1<<uint(k)) == 0 {
-		return false
-	}
-	*dst = f.tok.sym
-	f.advance()
-	return true
-}
-
-// wantValue is want for values, "[" "]" included.
-func (f *fastParser) wantValue(dst *symTriple[airSym], kinds uint64) bool {
-	if f.tok.kind != tOpenSquare {
-		return f.want(dst, kinds)
-	}
-	var rhs [2]symTriple[airSym]
-	rhs[0] = f.tok.sym
-	f.advance()
-	if !f.want(&rhs[1], setCloseSquare) {
-		return false
-	}
-	*dst = symTriple[airSym]{start: rhs[0].start, end: rhs[1].end, v: f.d.action(aEmptyArray, rhs[:])}
-	return true
-}
+// has tells whether terminal k is in the set kinds (k may be negative).
+func has(kinds uint64, k int) bool { return k >= 0 && kinds&(1<<uint(k)) != 0 }
 
 func bits(kinds ...int) uint64 {
 	var b uint64
@@ -62,10 +41,6 @@ func bits(kinds ...int) uint64 {
 }
 
 var (
-	setOpen         = bits(tOpenParen)
-	setClose        = bits(tCloseParen)
-	setOpenSquare   = bits(tOpenSquare)
-	setCloseSquare  = bits(tCloseSquare)
 	setScalar       = bits(tScalar)
 	setCanonStream  = bits(tCanonStream)
 	setCanonMap     = bits(tCanonStreamMap)
@@ -86,226 +61,427 @@ var (
 
 // parseScript parses the whole script; ok is false when the LR parser must take over.
 func (f *fastParser) parseScript() (ast.Instruction, bool) {
-	f.advance()
-	var top symTriple[airSym]
-	if !f.instr(&top) || !f.eof {
+	f.moveTo(0)
+	in, ok := f.instr()
+	if !ok || f.peek() >= 0 {
 		return nil, false
 	}
-	return top.v.instr, true
+	return in, true
 }
 
-// instr parses one instruction into *dst and runs its semantic action.
-func (f *fastParser) instr(dst *symTriple[airSym]) bool {
-	var rhs [8]symTriple[airSym]
-	if f.tok.kind != tOpenParen {
-		return false
+// peek returns the byte at the current position, or -1 at the end of the script. The
+// position is always at the start of a token: moveTo skips whitespace and comments.
+func (f *fastParser) peek() int {
+	if f.pos < len(f.src) {
+		return int(f.src[f.pos])
 	}
-	rhs[0].start = f.tok.sym.start
-	f.advance()
-	kw := f.tok.kind
-	f.advance() // the keyword's symbol carries nothing
-	n := 2
-	var act int
+	return -1
+}
+
+// moveTo moves to offset p, past a token, and on to the start of the next one.
+func (f *fastParser) moveTo(p int) {
+	f.pos = p
+	if p < len(f.src) && charClass[f.src[p]]&ccSkip != 0 {
+		f.skip()
+	}
+}
+
+// skip moves past whitespace and comments.
+func (f *fastParser) skip() {
+	src := f.src
+	// Most tokens follow the previous one after a single space.
+	if i := f.pos + 1; i < len(src) && src[i-1] == ' ' && charClass[src[i]]&ccSkip == 0 {
+		f.pos = i
+		return
+	}
+	for f.pos < len(src) {
+		c := src[f.pos]
+		switch {
+		case charClass[c]&ccSpace != 0:
+			f.pos++
+		case c == ';':
+			i := strings.IndexByte(src[f.pos+1:], '\n')
+			if i < 0 {
+				f.pos = len(src)
+			} else {
+				f.pos += i + 2
+			}
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(src[f.pos:])
+			if !isSpace(r) {
+				return
+			}
+			f.pos += size
+		default:
+			return
+		}
+	}
+}
+
+// open reads "(" and returns its offset.
+func (f *fastParser) open() (int, bool) {
+	start := f.pos
+	if f.peek() != '(' {
+		return 0, false
+	}
+	f.moveTo(start + 1)
+	f.depth++
+	return start, f.depth <= MaxNesting
+}
+
+// close reads ")" and returns the offset after it.
+func (f *fastParser) close() (int, bool) {
+	end := f.pos + 1
+	if f.peek() != ')' {
+		return 0, false
+	}
+	f.moveTo(end)
+	f.depth--
+	return end, true
+}
+
+// word reads a literal or a word into *dst and returns its terminal, or -1 (noToken)
+// if the next token is a bracket, the end of the script or a lexer error.
+func (f *fastParser) word(dst *ast.Value) int {
+	c := f.peek()
+	start := f.pos
+	src := f.src
+	switch c {
+	case -1, '(', ')', '[', ']':
+		return noToken
+	case '"':
+		i := strings.IndexByte(src[start+1:], '"')
+		if i < 0 {
+			return noToken
+		}
+		end := start + 1 + i
+		*dst = ast.Value{Kind: ast.KindLiteral, Name: src[start+1 : end], Pos: ast.Pos(start)}
+		f.moveTo(end + 1)
+		return tLiteral
+	}
+	if charClass[c]&ccLetter != 0 {
+		// Most words are plain names: letters, digits, "_" and "-" up to whitespace or
+		// a closing bracket.
+		end := start + 1
+		for end < len(src) && charClass[src[end]]&ccSimple != 0 {
+			end++
+		}
+		if end == len(src) || charClass[src[end]]&ccSpace != 0 || src[end] == ')' || src[end] == ']' {
+			f.moveTo(end)
+			w := src[start:end]
+			k := -1
+			if charClass[c]&ccKeyword != 0 {
+				k = keywordToken(w)
+			}
+			switch k {
+			case -1:
+				*dst = ast.Value{Kind: ast.KindScalar, Name: w, Pos: ast.Pos(start)}
+				return tScalar
+			case tBoolean:
+				*dst = ast.Value{Kind: ast.KindBool, Bool: c == 't', Pos: ast.Pos(start)}
+				return tBoolean
+			default:
+				return k
+			}
+		}
+	}
+	size := 1
+	if c >= utf8.RuneSelf {
+		_, size = utf8.DecodeRuneInString(src[start:])
+	}
+	end, _ := f.d.lex.wordEnd(start + size)
+	f.moveTo(end)
+	wt, err := wordToken(src[start:end], start)
+	if err != nil {
+		return noToken
+	}
+	*dst = wt.v
+	return wt.kind
+}
+
+// value reads a value whose terminal is in kinds into *dst; "[" "]" (an empty array)
+// is accepted too.
+func (f *fastParser) value(dst *ast.Value, kinds uint64) bool {
+	if f.peek() == '[' {
+		start := f.pos
+		f.moveTo(start + 1)
+		if f.peek() != ']' {
+			return false
+		}
+		f.moveTo(f.pos + 1)
+		*dst = ast.Value{Kind: ast.KindEmptyArray, Pos: ast.Pos(start)}
+		return true
+	}
+	return has(kinds, f.word(dst))
+}
+
+// want reads a word whose terminal is in kinds into *dst.
+func (f *fastParser) want(dst *ast.Value, kinds uint64) bool {
+	return has(kinds, f.word(dst))
+}
+
+// instr parses one instruction and feeds it to the validator.
+func (f *fastParser) instr() (ast.Instruction, bool) {
+	left, ok := f.open()
+	if !ok {
+		return nil, false
+	}
+	var kwv ast.Value
+	kw := f.word(&kwv)
+	d := f.d
+	var in ast.Instruction
 	switch kw {
 	case tCall:
-		var ok bool
-		if act, ok = f.callRest(rhs[:], &n); !ok {
-			return false
+		c := d.calls.New()
+		if !f.want(&c.Peer, setPeer) || !f.inner('(') || !f.want(&c.Service, setString) ||
+			!f.want(&c.Function, setString) || !f.inner(')') || !f.argList(c) {
+			return nil, false
 		}
+		if f.peek() != ')' && !f.want(&c.Output, setScalarResult) {
+			return nil, false
+		}
+		in = c
 	case tCanon:
-		if !f.want(&rhs[2], setPeer) {
-			return false
+		var peer, stream, out ast.Value
+		if !f.want(&peer, setPeer) {
+			return nil, false
 		}
-		switch f.tok.kind {
+		switch f.word(&stream) {
 		case tStream:
-			rhs[3] = f.tok.sym
-			f.advance()
-			if !f.want(&rhs[4], setCanonStream) {
-				return false
+			if !f.want(&out, setCanonStream) {
+				return nil, false
 			}
-			act = aCanon
+			c := d.canons.New()
+			c.Peer, c.Stream, c.Canon = peer, stream, out
+			in = c
 		case tStreamMap:
-			rhs[3] = f.tok.sym
-			f.advance()
-			act = aCanonMap
-			if f.tok.kind == tScalar {
-				act = aCanonMapScalar
-			}
-			if !f.want(&rhs[4], setCanonMap|setScalar) {
-				return false
+			switch f.word(&out) {
+			case tCanonStreamMap:
+				in = &ast.CanonMap{Peer: peer, StreamMap: stream, CanonMap: out}
+			case tScalar:
+				in = &ast.CanonMapScalar{Peer: peer, StreamMap: stream, Scalar: out}
+			default:
+				return nil, false
 			}
 		default:
-			return false
+			return nil, false
 		}
-		n = 5
 	case tAp:
-		if f.tok.kind == tOpenParen {
-			f.advance() // "(" carries nothing
-			if !f.want(&rhs[3], setMapKey) || !f.wantValue(&rhs[4], setApArgument) || !f.want(&rhs[5], setClose) ||
-				!f.want(&rhs[6], setStreamMap) {
-				return false
+		if f.peek() == '(' {
+			a := &ast.ApMap{}
+			if !f.inner('(') || !f.want(&a.Key, setMapKey) || !f.value(&a.Value, setApArgument) ||
+				!f.inner(')') || !f.want(&a.Map, setStreamMap) {
+				return nil, false
 			}
-			act, n = aApMap, 7
+			in = a
 		} else {
-			if !f.wantValue(&rhs[2], setApArgument) || !f.want(&rhs[3], setScalarResult) {
-				return false
+			a := d.aps.New()
+			if !f.value(&a.Arg, setApArgument) || !f.want(&a.Result, setScalarResult) {
+				return nil, false
 			}
-			act, n = aAp, 4
+			in = a
 		}
 	case tSeq, tPar, tXor:
-		if !f.instr(&rhs[2]) || !f.instr(&rhs[3]) {
-			return false
+		l, ok := f.instr()
+		if !ok {
+			return nil, false
+		}
+		r, ok := f.instr()
+		if !ok {
+			return nil, false
 		}
 		switch kw {
 		case tSeq:
-			act = aSeq
+			n := d.seqs.New()
+			n.Left, n.Right = l, r
+			in = n
 		case tPar:
-			act = aPar
+			n := d.pars.New()
+			n.Left, n.Right = l, r
+			in = n
 		default:
-			act = aXor
+			n := d.xors.New()
+			n.Left, n.Right = l, r
+			in = n
 		}
-		n = 4
 	case tNever:
-		act = aNever
+		in = &ast.Never{}
 	case tNull:
-		act = aNull
+		in = &ast.Null{}
 	case tNew:
-		if !f.want(&rhs[2], setNewArgument) || !f.instr(&rhs[3]) {
-			return false
+		n := d.news.New()
+		if !f.want(&n.Arg, setNewArgument) {
+			return nil, false
 		}
-		act, n = aNew, 4
+		if n.Body, ok = f.instr(); !ok {
+			return nil, false
+		}
+		in = n
 	case tFail:
-		var body [2]symTriple[airSym]
-		fa := aFailLiteral
-		if f.tok.kind == tI64 {
-			body[0] = f.tok.sym
-			f.advance()
-			if !f.want(&body[1], setLiteral) {
-				return false
+		fl := d.fails.New()
+		var first ast.Value
+		switch k := f.word(&first); {
+		case k == tI64:
+			var msg ast.Value
+			if !f.want(&msg, setLiteral) {
+				return nil, false
+			}
+			*fl = ast.Fail{Kind: ast.FailLiteral, RetCode: first.Int, Message: msg.Name}
+		case !has(setFailSingle, k):
+			return nil, false
+		case k == tCanonStreamWithLambda:
+			*fl = ast.Fail{Kind: ast.FailCanonStream, Value: first}
+		case k == tLastError:
+			*fl = ast.Fail{Kind: ast.FailLastError}
+		case k == tError:
+			*fl = ast.Fail{Kind: ast.FailError}
+		default:
+			*fl = ast.Fail{Kind: ast.FailScalar, Value: first}
+		}
+		in = fl
+	case tFold:
+		fo := d.folds.New()
+		if f.peek() == '[' {
+			if !f.value(&fo.Iterable, 0) {
+				return nil, false
 			}
 		} else {
-			if !f.want(&body[0], setFailSingle) {
-				return false
-			}
-			switch body[0].v.term {
-			case tCanonStreamWithLambda:
-				fa = aFailCanon
-			case tLastError:
-				fa = aFailLastError
-			case tError:
-				fa = aFailError
-			default:
-				fa = aFailScalar
+			switch k := f.word(&fo.Iterable); {
+			case k == tStream:
+				fo.Kind = ast.FoldStream
+			case k == tStreamMap:
+				fo.Kind = ast.FoldStreamMap
+			case !has(setFoldScalar, k):
+				return nil, false
 			}
 		}
-		m := 1
-		if fa == aFailLiteral {
-			m = 2
+		var it ast.Value
+		if !f.want(&it, setScalar) {
+			return nil, false
 		}
-		rhs[2] = symTriple[airSym]{start: body[0].start, end: body[m-1].end, v: f.d.action(fa, body[:m])}
-		act, n = aFail, 3
-	case tFold:
-		switch f.tok.kind {
-		case tStream:
-			act = aFoldStream
-			rhs[2] = f.tok.sym
-			f.advance()
-		case tStreamMap:
-			act = aFoldStreamMap
-			rhs[2] = f.tok.sym
-			f.advance()
-		default:
-			if !f.wantValue(&rhs[2], setFoldScalar) {
-				return false
-			}
-			act = aFoldScalar
+		fo.Iterator = it.Name
+		if fo.Body, ok = f.instr(); !ok {
+			return nil, false
 		}
-		if !f.want(&rhs[3], setScalar) || !f.instr(&rhs[4]) {
-			return false
-		}
-		n = 5
-		if f.tok.kind == tOpenParen {
-			if !f.instr(&rhs[5]) {
-				return false
-			}
-			n = 6
-			switch act {
-			case aFoldStream:
-				act = aFoldStreamLast
-			case aFoldStreamMap:
-				act = aFoldStreamMapLast
-			default:
-				act = aFoldScalarLast
+		if f.peek() == '(' {
+			if fo.Last, ok = f.instr(); !ok {
+				return nil, false
 			}
 		}
+		in = fo
 	case tNext:
-		if !f.want(&rhs[2], setScalar) {
-			return false
+		var it ast.Value
+		if !f.want(&it, setScalar) {
+			return nil, false
 		}
-		act, n = aNext, 3
+		n := d.nexts.New()
+		n.Iterator = it.Name
+		in = n
 	case tMatch, tMismatch:
-		if !f.wantValue(&rhs[2], setValue) || !f.wantValue(&rhs[3], setValue) || !f.instr(&rhs[4]) {
-			return false
+		var l, r ast.Value
+		if !f.value(&l, setValue) || !f.value(&r, setValue) {
+			return nil, false
 		}
-		act, n = aMatch, 5
-		if kw == tMismatch {
-			act = aMismatch
+		body, ok := f.instr()
+		if !ok {
+			return nil, false
+		}
+		if kw == tMatch {
+			m := d.matches.New()
+			m.Left, m.Right, m.Body = l, r, body
+			in = m
+		} else {
+			m := d.mismatchs.New()
+			m.Left, m.Right, m.Body = l, r, body
+			in = m
 		}
 	default:
+		return nil, false
+	}
+	right, ok := f.close()
+	if !ok {
+		return nil, false
+	}
+	f.validate(kw, in, ast.Span{Left: ast.Pos(left), Right: ast.Pos(right)})
+	return in, true
+}
+
+// validate feeds a completed instruction to the validator, as the LR parser's semantic
+// action for it does.
+func (f *fastParser) validate(kw int, in ast.Instruction, span ast.Span) {
+	v := f.d.val
+	switch kw {
+	case tCall:
+		v.metCall(in.(*ast.Call), span)
+	case tCanon:
+		switch c := in.(type) {
+		case *ast.Canon:
+			v.metDefiningSimple(c.Canon.Name, span)
+		case *ast.CanonMap:
+			v.metDefiningSimple(c.CanonMap.Name, span)
+		case *ast.CanonMapScalar:
+			v.metDefiningSimple(c.Scalar.Name, span)
+		}
+	case tAp:
+		if a, ok := in.(*ast.Ap); ok {
+			v.metAp(a, span)
+		} else {
+			v.metApMap(in.(*ast.ApMap), span)
+		}
+	case tSeq, tPar:
+		v.machine.met(ckMerging, 0, span)
+	case tXor:
+		v.machine.met(ckXoring, 0, span)
+	case tNever, tNull:
+		v.machine.met(ckSimple, 0, span)
+	case tNew:
+		n := in.(*ast.New)
+		n.Span = span
+		v.metNew(n, span)
+	case tFail:
+		v.metFail(in.(*ast.Fail), span)
+	case tFold:
+		fo := in.(*ast.Fold)
+		fo.Span = span
+		v.metFold(fo, fo.Last != nil, span)
+	case tNext:
+		v.metNext(in.(*ast.Next).Iterator, span)
+	case tMatch:
+		m := in.(*ast.Match)
+		v.metMatch(&m.Left, &m.Right, span)
+	case tMismatch:
+		m := in.(*ast.Mismatch)
+		v.metMatch(&m.Left, &m.Right, span)
+	}
+}
+
+// inner reads the "(" or ")" of a call's triplet or of an ap's key-value pair. The
+// lexer counts an inner "(" in the nesting depth too.
+func (f *fastParser) inner(c byte) bool {
+	if f.peek() != int(c) || c == '(' && f.depth+1 > MaxNesting {
 		return false
 	}
-	if f.tok.kind != tCloseParen {
-		return false
-	}
-	rhs[n].end = f.tok.sym.end
-	n++
-	f.advance()
-	*dst = symTriple[airSym]{start: rhs[0].start, end: rhs[n-1].end, v: f.d.action(act, rhs[:n])}
+	f.moveTo(f.pos + 1)
 	return true
 }
 
-// callRest parses the triplet, arguments and output of a call into rhs[*n:].
-func (f *fastParser) callRest(rhs []symTriple[airSym], n *int) (act int, ok bool) {
-	// Triplet: PeerId "(" ServiceId Function ")".
-	var t [5]symTriple[airSym]
-	if !f.want(&t[0], setPeer) || !f.want(&t[1], setOpen) || !f.want(&t[2], setString) ||
-		!f.want(&t[3], setString) || !f.want(&t[4], setClose) {
-		return 0, false
+// argList parses the argument list of a call: "[" Value* "]".
+func (f *fastParser) argList(c *ast.Call) bool {
+	if f.peek() != '[' {
+		return false
 	}
-	rhs[2] = symTriple[airSym]{start: t[0].start, end: t[4].end, v: f.d.action(aTriplet, t[:])}
-	// Args: "[" Value* "]".
-	var lst [3]symTriple[airSym]
-	if !f.want(&lst[0], setOpenSquare) {
-		return 0, false
-	}
-	count := 0
-	for f.tok.kind != tCloseSquare {
-		var pair [2]symTriple[airSym]
-		if !f.wantValue(&pair[1], setValue) {
-			return 0, false
+	f.moveTo(f.pos + 1)
+	f.args = f.args[:0]
+	for f.peek() != ']' {
+		f.args = append(f.args, ast.Value{})
+		if !f.value(&f.args[len(f.args)-1], setValue) {
+			return false
 		}
-		if count == 0 {
-			lst[1] = symTriple[airSym]{start: pair[1].start, end: pair[1].end, v: f.d.action(aArgFirst, pair[1:])}
-		} else {
-			pair[0] = lst[1]
-			lst[1] = symTriple[airSym]{start: lst[1].start, end: pair[1].end, v: f.d.action(aArgNext, pair[:])}
-		}
-		count++
 	}
-	lst[2] = f.tok.sym
-	f.advance()
-	if count == 0 {
-		lst[1] = lst[2]
-		rhs[3] = symTriple[airSym]{start: lst[0].start, end: lst[1].end, v: f.d.action(aArgsEmpty, lst[:2])}
-	} else {
-		rhs[3] = symTriple[airSym]{start: lst[0].start, end: lst[2].end, v: f.d.action(aArgsList, lst[:])}
+	f.moveTo(f.pos + 1)
+	if n := len(f.args); n > 0 {
+		c.Args = f.d.values.Slice(n)
+		copy(c.Args, f.args)
 	}
-	*n = 4
-	if f.tok.kind == tScalar || f.tok.kind == tStream {
-		rhs[4] = f.tok.sym
-		f.advance()
-		*n = 5
-		return aCall, true
-	}
-	return aCallNoOutput, true
+	return true
 }

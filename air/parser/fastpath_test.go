@@ -45,3 +45,28 @@ func TestFastPathMatchesLR(t *testing.T) {
 	}
 	t.Logf("%d scripts, %d without syntax errors", len(scripts), fast)
 }
+
+// TestParseTreeRecycles checks that trees parsed into recycled memory equal fresh ones,
+// whatever was parsed into that memory before.
+func TestParseTreeRecycles(t *testing.T) {
+	scripts := append(corpusScripts(t), handwrittenScripts...)
+	scripts = append(scripts, benchScript(300), benchScript(2000))
+	for round := 0; round < 2; round++ {
+		for i := range scripts {
+			s := scripts[(i*7+round)%len(scripts)]
+			want, wantErr := Parse(s)
+			tree, err := ParseTree(s)
+			if (err == nil) != (wantErr == nil) || err != nil && err.Error() != wantErr.Error() {
+				t.Fatalf("script %q: ParseTree error %v, Parse error %v", s, err, wantErr)
+			}
+			if err != nil {
+				continue
+			}
+			if !reflect.DeepEqual(tree.Root, want) {
+				t.Fatalf("script %q: the recycled tree differs", s)
+			}
+			tree.Release()
+			tree.Release() // a second call does nothing
+		}
+	}
+}

@@ -1,7 +1,6 @@
 package parser
 
 import (
-	"math"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
@@ -187,11 +186,8 @@ func (l *lexer) next(tok *airToken) (ok bool, err error) {
 		}
 		tok.kind = wt.kind
 		v := airSym{term: int8(wt.kind), name: int32(len(wt.v.Name)), ref: -1}
-		switch wt.v.Kind {
-		case ast.KindInt:
+		if wt.v.Kind == ast.KindInt || wt.v.Kind == ast.KindFloat {
 			v.num = wt.v.Int
-		case ast.KindFloat:
-			v.num = int64(math.Float64bits(wt.v.Float))
 		}
 		if wt.v.Lambda != nil {
 			v.ref = int32(len(l.lambdas))
@@ -209,6 +205,8 @@ const (
 	ccSimple              // [A-Za-z0-9_-]: a name character
 	ccLetter              // [A-Za-z_]: a name character that cannot start a number
 	ccBracket             // ( ) [ ]
+	ccSkip                // whitespace, ';' (a comment) or a byte of a non-ASCII character
+	ccKeyword             // the first letter of a keyword, "true" or "false"
 )
 
 var charClass = func() (t [256]uint8) {
@@ -226,6 +224,14 @@ var charClass = func() (t [256]uint8) {
 	t['-'] = ccSimple
 	for _, c := range "()[]" {
 		t[c] = ccBracket
+	}
+	for c := range 256 {
+		if c == ';' || c >= utf8.RuneSelf || t[c]&ccSpace != 0 {
+			t[c] |= ccSkip
+		}
+	}
+	for _, c := range "acfmnpstx" {
+		t[c] |= ccKeyword
 	}
 	return t
 }()
@@ -533,8 +539,7 @@ func variableToken(w string, start int) (wordTok, error) {
 			return fail(start, start+len(w), msgFloatInvalid)
 		}
 		tok.kind = tF64
-		v.Kind = ast.KindFloat
-		v.Float = f
+		*v = ast.FloatValue(f, ast.Pos(start))
 		return tok, nil
 	}
 	name := w

@@ -9,8 +9,8 @@
 package parser
 
 import (
-	"math"
 	"strings"
+	"sync"
 
 	"github.com/cascadep2p/cascade/air/ast"
 	"github.com/cascadep2p/cascade/air/internal/slab"
@@ -68,15 +68,88 @@ func Parse(script string) (ast.Instruction, error) {
 // parseFast parses a script with the recursive-descent parser; ok is false when the
 // script has a syntax error.
 func parseFast(script string) (in ast.Instruction, ok bool, err error) {
-	d := newAirDriver(script)
-	f := fastParser{d: d}
-	if in, ok = f.parseScript(); !ok {
+	return newAirDriver(script).parseFast()
+}
+
+func (d *airDriver) parseFast() (in ast.Instruction, ok bool, err error) {
+	f := fastParser{d: d, src: d.src, args: d.argScratch[:0]}
+	in, ok = f.parseScript()
+	d.argScratch = f.args
+	if !ok {
 		return nil, false, nil
 	}
 	if errs := d.val.finalize(); len(errs) > 0 {
-		return nil, true, newError(script, errs)
+		return nil, true, newError(d.src, errs)
 	}
 	return in, true, nil
+}
+
+// Tree is a parsed script whose memory can be recycled: once the caller is done with
+// the tree, Release lets the next ParseTree reuse its nodes instead of allocating them.
+type Tree struct {
+	// Root is the script's top instruction.
+	Root ast.Instruction
+	d    *airDriver
+}
+
+// maxRecycled is the largest tree, in nodes and argument values, whose memory Release
+// keeps for reuse; the memory of larger ones is left to the garbage collector.
+const maxRecycled = 1 << 16
+
+// recycled holds the drivers of released trees.
+var recycled sync.Pool
+
+// ParseTree is Parse for a caller that knows when it is done with the tree. On failure
+// the error is an *Error and the tree is nil. ParseTree is safe for concurrent use.
+func ParseTree(script string) (*Tree, error) {
+	d, _ := recycled.Get().(*airDriver)
+	if d == nil {
+		d = newAirDriver(script)
+	} else {
+		d.reuse(script)
+	}
+	in, ok, err := d.parseFast()
+	if !ok {
+		in, _, err = parseLR(script)
+	}
+	if err != nil {
+		d.release()
+		return nil, err
+	}
+	return &Tree{Root: in, d: d}, nil
+}
+
+// Release hands the tree's memory over to later parses. Neither the tree nor anything
+// taken from it by reference (a node, a pointer into a node, an argument list) may be
+// used afterwards; values copied out of it, and their strings, stay valid. Release may
+// be called once.
+func (t *Tree) Release() {
+	if t == nil || t.d == nil {
+		return
+	}
+	t.d.release()
+	t.d, t.Root = nil, nil
+}
+
+// release returns the driver to the pool when its memory is worth keeping.
+func (d *airDriver) release() {
+	if d.size() > maxRecycled {
+		return
+	}
+	d.nodes.reset()
+	clear(d.argScratch)
+	clear(d.lex.lambdas)
+	clear(d.args)
+	d.src, d.lex.src, d.errors = "", "", nil
+	d.val.reset()
+	recycled.Put(d)
+}
+
+// reuse prepares a released driver for a new script.
+func (d *airDriver) reuse(script string) {
+	d.src = script
+	d.lex = lexer{src: script, maxDepth: MaxNesting, lambdas: d.lex.lambdas[:0]}
+	d.args = d.args[:0]
 }
 
 // parseLR parses a script with the LR automaton and LALRPOP's error recovery;
@@ -128,6 +201,31 @@ type nodes struct {
 	mismatchs slab.Slab[ast.Mismatch]
 	fails     slab.Slab[ast.Fail]
 	canons    slab.Slab[ast.Canon]
+	values    slab.Slab[ast.Value] // argument lists
+}
+
+// size returns the number of nodes and argument values handed out.
+func (n *nodes) size() int {
+	return n.calls.Len() + n.aps.Len() + n.seqs.Len() + n.pars.Len() + n.xors.Len() + n.folds.Len() +
+		n.nexts.Len() + n.news.Len() + n.matches.Len() + n.mismatchs.Len() + n.fails.Len() +
+		n.canons.Len() + n.values.Len()
+}
+
+// reset zeroes the nodes handed out and makes them available again.
+func (n *nodes) reset() {
+	n.calls.Reset()
+	n.aps.Reset()
+	n.seqs.Reset()
+	n.pars.Reset()
+	n.xors.Reset()
+	n.folds.Reset()
+	n.nexts.Reset()
+	n.news.Reset()
+	n.matches.Reset()
+	n.mismatchs.Reset()
+	n.fails.Reset()
+	n.canons.Reset()
+	n.values.Reset()
 }
 
 type airDriver struct {
@@ -137,6 +235,8 @@ type airDriver struct {
 	val    *validator
 	args   [][]ast.Value // argument lists under construction (a stack)
 	errors []label
+
+	argScratch []ast.Value // the fast parser's argument list under construction
 }
 
 func newAirDriver(script string) *airDriver {
@@ -160,13 +260,13 @@ func (d *airDriver) value(s symTriple[airSym]) ast.Value {
 		v.Kind = ast.KindEmptyArray
 	case tLiteral:
 		v.Kind = ast.KindLiteral
-		v.Str = d.src[s.start+1 : s.end-1]
+		v.Name = d.src[s.start+1 : s.end-1]
 	case tI64:
 		v.Kind = ast.KindInt
 		v.Int = s.v.num
 	case tF64:
 		v.Kind = ast.KindFloat
-		v.Float = math.Float64frombits(uint64(s.v.num))
+		v.Int = s.v.num
 	case tBoolean:
 		v.Kind = ast.KindBool
 		v.Bool = d.src[s.start] == 't'
@@ -280,7 +380,7 @@ func (d *airDriver) action(act int, rhs []symTriple[airSym]) airSym {
 	case aFailScalar:
 		return d.addInstr(d.fail(ast.Fail{Kind: ast.FailScalar, Value: d.value(rhs[0])}))
 	case aFailLiteral:
-		return d.addInstr(d.fail(ast.Fail{Kind: ast.FailLiteral, RetCode: rhs[0].v.num, Message: d.value(rhs[1]).Str}))
+		return d.addInstr(d.fail(ast.Fail{Kind: ast.FailLiteral, RetCode: rhs[0].v.num, Message: d.value(rhs[1]).Name}))
 	case aFailCanon:
 		return d.addInstr(d.fail(ast.Fail{Kind: ast.FailCanonStream, Value: d.value(rhs[0])}))
 	case aFailLastError:

@@ -26,13 +26,13 @@ func TestTreeAndPositions(t *testing.T) {
 	call := seq.Left.(*ast.Call)
 	want := &ast.Call{
 		Peer:     ast.Value{Kind: ast.KindInitPeerID, Pos: at("%init")},
-		Service:  ast.Value{Kind: ast.KindLiteral, Str: "svc", Pos: at(`"svc"`)},
-		Function: ast.Value{Kind: ast.KindLiteral, Str: "fn", Pos: at(`"fn"`)},
+		Service:  ast.Value{Kind: ast.KindLiteral, Name: "svc", Pos: at(`"svc"`)},
+		Function: ast.Value{Kind: ast.KindLiteral, Name: "fn", Pos: at(`"fn"`)},
 		Args: []ast.Value{
 			{Kind: ast.KindScalar, Name: "x", Pos: at("x.$"), Lambda: &ast.Lambda{Accessors: []ast.Accessor{
 				{Kind: ast.FieldByName, Name: "a"}, {Kind: ast.ArrayAccess, Index: 0}}}},
 			{Kind: ast.KindInt, Int: 7, Pos: at(" 7") + 1},
-			{Kind: ast.KindFloat, Float: -1.5, Pos: at("-1.5")},
+			ast.FloatValue(-1.5, at("-1.5")),
 			{Kind: ast.KindBool, Bool: true, Pos: at("true")},
 			{Kind: ast.KindEmptyArray, Pos: at("[]")},
 			{Kind: ast.KindError, Pos: at(":error:"), Lambda: &ast.Lambda{Accessors: []ast.Accessor{{Kind: ast.FieldByName, Name: "message"}}}},
@@ -68,11 +68,11 @@ func TestValueForms(t *testing.T) {
 		`%ttl%`:                {Kind: ast.KindTTL},
 		`%last_error%`:         {Kind: ast.KindLastError},
 		`:error:`:              {Kind: ast.KindError},
-		`"a b"`:                {Kind: ast.KindLiteral, Str: "a b"},
+		`"a b"`:                {Kind: ast.KindLiteral, Name: "a b"},
 		`""`:                   {Kind: ast.KindLiteral},
 		`-9223372036854775808`: {Kind: ast.KindInt, Int: -1 << 63},
 		`+5`:                   {Kind: ast.KindInt, Int: 5},
-		`1.`:                   {Kind: ast.KindFloat, Float: 1},
+		`1.`:                   ast.FloatValue(1, 0),
 		`false`:                {Kind: ast.KindBool},
 		`[]`:                   {Kind: ast.KindEmptyArray},
 		`#c`:                   {Kind: ast.KindCanonStream, Name: "#c"},
@@ -82,7 +82,7 @@ func TestValueForms(t *testing.T) {
 		`a%b`:                  {Kind: ast.KindCanonStreamMap, Name: "a%b"},
 	} {
 		d := newAirDriver("(match " + src + " 1 (null))")
-		f := fastParser{d: d}
+		f := fastParser{d: d, src: d.src}
 		in, ok := f.parseScript()
 		if !ok {
 			t.Errorf("%s: does not parse", src)

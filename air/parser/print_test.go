@@ -46,7 +46,7 @@ var printCases = []struct{ script, want string }{
 func parseUnchecked(t *testing.T, s string) ast.Instruction {
 	t.Helper()
 	d := newAirDriver(s)
-	f := fastParser{d: d}
+	f := fastParser{d: d, src: d.src}
 	in, ok := f.parseScript()
 	if !ok {
 		t.Fatalf("%q does not parse", s)

@@ -89,6 +89,13 @@ func newValidator(scriptLen int) *validator {
 	return &validator{varDefs: make(map[string]ast.Span, scriptLen/64), machine: afterNextMachine{enabled: true}}
 }
 
+// reset empties the validator for another script, keeping the table of definitions'
+// memory.
+func (v *validator) reset() {
+	clear(v.varDefs)
+	*v = validator{varDefs: v.varDefs, machine: afterNextMachine{enabled: true, stack: v.machine.stack[:0]}}
+}
+
 func (v *validator) contains(name string, at ast.Span) bool {
 	if s, ok := v.varDefs[name]; ok && spanLess(s, at) {
 		return true

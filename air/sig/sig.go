@@ -10,8 +10,10 @@ package sig
 
 import (
 	"crypto/ed25519"
+	"crypto/subtle"
 	"encoding/binary"
 	"slices"
+	"sync/atomic"
 
 	"github.com/cascadep2p/cascade/air/internal/keysort"
 )
@@ -43,17 +45,28 @@ type KeyPair struct {
 	peerID string
 }
 
+// lastKeyPair is the key pair NewKeyPair derived last. A peer passes the same seed on
+// every invocation, and deriving the public key (a scalar multiplication) costs as much
+// as the signature itself.
+var lastKeyPair atomic.Pointer[KeyPair]
+
 // NewKeyPair derives the key pair of a 32-byte Ed25519 seed (the secret key bytes
-// AquaVM receives in its run parameters).
+// AquaVM receives in its run parameters). Key pairs are immutable, so the result may be
+// shared with other callers that pass the same seed.
 func NewKeyPair(seed []byte) (*KeyPair, error) {
 	if len(seed) != SeedSize {
 		return nil, errInvalidLength
+	}
+	if k := lastKeyPair.Load(); k != nil && subtle.ConstantTimeCompare(k.priv[:SeedSize], seed) == 1 {
+		return k, nil
 	}
 	priv := ed25519.NewKeyFromSeed(seed)
 	pkRaw := make([]byte, 0, PublicKeyRawSize)
 	pkRaw = append(pkRaw, KeyTypeEd25519)
 	pkRaw = append(pkRaw, priv[SeedSize:]...)
-	return &KeyPair{priv: priv, pkRaw: pkRaw, peerID: ed25519PeerID(priv[SeedSize:])}, nil
+	k := &KeyPair{priv: priv, pkRaw: pkRaw, peerID: ed25519PeerID(priv[SeedSize:])}
+	lastKeyPair.Store(k)
+	return k, nil
 }
 
 // NewKeyPairFormat builds a key pair from AquaVM's run parameters: the key format

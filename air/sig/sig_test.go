@@ -322,3 +322,29 @@ func BenchmarkPeerIDFromPublicKeyRawCached(b *testing.B) {
 		PeerIDFromPublicKeyRaw(pk)
 	}
 }
+
+// TestNewKeyPairReusesTheLastKey checks that the cached key pair is returned only for
+// its own seed.
+func TestNewKeyPairReusesTheLastKey(t *testing.T) {
+	seedA := bytes.Repeat([]byte{1}, SeedSize)
+	seedB := bytes.Repeat([]byte{2}, SeedSize)
+	want := map[byte]string{}
+	for _, seed := range [][]byte{seedA, seedB} {
+		priv := ed25519.NewKeyFromSeed(seed)
+		want[seed[0]] = string(append([]byte{KeyTypeEd25519}, priv[SeedSize:]...))
+	}
+	var last *KeyPair
+	for i, seed := range [][]byte{seedA, seedA, seedB, seedA, seedB, seedB} {
+		k := mustKeyPair(t, seed)
+		if string(k.PublicKeyRaw()) != want[seed[0]] {
+			t.Fatalf("call %d: the key of seed %d is %x", i, seed[0], k.PublicKeyRaw())
+		}
+		if id, _ := PeerIDFromPublicKeyRaw(k.PublicKeyRaw()); id != k.PeerID() {
+			t.Fatalf("call %d: peer id %s does not match the key", i, k.PeerID())
+		}
+		if i > 0 && (k == last) != (seed[0] == last.priv[0]) {
+			t.Fatalf("call %d: reuse of the previous key pair is %v", i, k == last)
+		}
+		last = k
+	}
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/cascadep2p/cascade/air/cid"
 	"github.com/cascadep2p/cascade/air/data"
+	"github.com/cascadep2p/cascade/air/internal/rawbuf"
 	"github.com/cascadep2p/cascade/air/internal/slab"
 	"github.com/cascadep2p/cascade/air/value"
 )
@@ -117,7 +118,7 @@ func reserve[V any](m map[string]V, n int) map[string]V {
 // value is new, that buffer becomes the stored text without a copy.
 func (s *cidState) trackValue(v value.Value) string {
 	if n := value.SizeHint(v); cap(s.buf) < n {
-		s.buf = make([]byte, 0, n+n/64+64)
+		s.buf = rawbuf.Make(n + n/64 + 64)
 	}
 	s.buf = value.AppendJSON(s.buf[:0], v)
 	c := s.cidOf(s.buf)

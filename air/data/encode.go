@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/cascadep2p/cascade/air/internal/keysort"
+	"github.com/cascadep2p/cascade/air/internal/rawbuf"
 )
 
 // Encode serializes d as AquaVM 0.62 does: the envelope with versions FormatVersion and
@@ -17,7 +18,9 @@ func Encode(d *Data) []byte {
 	est := sizeEstimate(d, true)
 	hdr := binHeaderLen(est)
 	base := envelopePrefixLen + hdr
-	w := &writer{buf: make([]byte, base, base+est), base: base}
+	// Every byte of the buffer is written before it is returned: the envelope's
+	// prefix last.
+	w := &writer{buf: rawbuf.Make(base + est)[:base], base: base}
 	ci := &d.CidInfo
 	w.strs = make(map[string]int, len(d.Trace)+len(ci.ValueStore)+len(ci.TetrapletStore)+
 		len(ci.CanonElementStore)+len(ci.CanonResultStore)+len(ci.ServiceResultStore))

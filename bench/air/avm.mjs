@@ -4,9 +4,16 @@
 //   node --expose-gc avm.mjs --dir DIR [--quick] [--oracle-max BYTES] [--oracle-isolate BYTES]
 //        [--codec NAME,NAME...] [--serve] NAME...
 //
-// With --serve, the scenario names come from stdin, one per line, and each is measured when
-// its line arrives: the Go side times Cascade on a scenario right after the AVM, while this
-// process waits, so that both sides of a ratio see the machine in the same state.
+// With --serve, requests come from stdin, one per line, and each is answered when its line
+// arrives, while the Go side waits; the Go side times Cascade between the requests, while
+// this process waits, so that both sides of a ratio see the machine in the same state:
+//   NAME             everything below for scenario NAME
+//   direct NAME K N  round K of N (from 1) of the direct timing: the rounds share one
+//                    instance, made in round 1; each has 1/N of the measurement budget, and
+//                    round 1 the whole warm-up (the later ones a short one)
+//   oracle NAME K N  round K of N of the oracle timing, with the same shares (inputs above
+//                    --oracle-isolate: the one attempt in round 1, repeated in the others)
+//   extra NAME       the codec timings of NAME
 //
 // For every scenario, one JSON line on stdout:
 //   direct: the raw `invoke` export of a fresh createDirectAvm() instance (../shared/oracle,
@@ -115,16 +122,31 @@ async function timeAsync(fn, cfg) {
 
 const gc = () => globalThis.gc && globalThis.gc();
 
-async function runDirect(s) {
+/** The share of a budget for round k of n (from 1): 1/n of the measurement, and for the
+ * rounds after the first a short warm-up. */
+function roundBudget(cfg, k, n) {
+  if (n <= 1) return cfg;
+  const r = { ...cfg, minReps: Math.ceil(cfg.minReps / n), maxReps: Math.ceil(cfg.maxReps / n), measureMs: cfg.measureMs / n };
+  if (k > 1) Object.assign(r, { warmMin: Math.min(cfg.warmMin, 1), warmMax: Math.ceil(cfg.warmMax / 10), warmMs: cfg.warmMs / 10 });
+  return r;
+}
+
+/** Makes the direct runner's instance for a scenario, and its first, untimed outcome. */
+async function newDirect(s) {
   const avm = await D.createDirectAvm();
   const cr = D.encodeCallResults(s.callResults);
   // the first call, untimed, through the decoding wrapper: the outcome to compare
   const first = await D.makeDirectInvoke(avm)({ script: s.script, prevData: s.prevData, data: s.curData, params: s.params, callResults: s.callResults });
+  return { s, avm, cr, first };
+}
+
+async function runDirect(s, k = 1, n = 1, inst = null) {
+  const { avm, cr, first } = inst || (await newDirect(s));
   let bad = null;
   const t = timeSync(() => {
     const r = avm.invoke(s.script, s.prevData, s.curData, s.params, cr);
     if (r.retCode !== first.retCode) bad = r;
-  }, budget(CFG, s.meta.sizes.input));
+  }, roundBudget(budget(CFG, s.meta.sizes.input), k, n));
   if (bad) throw new Error(`${s.name}: direct: ret_code changed from ${first.retCode} to ${bad.retCode}`);
   return {
     ...t,
@@ -137,7 +159,7 @@ async function runDirect(s) {
   };
 }
 
-async function runOracle(s) {
+async function runOracle(s, k = 1, n = 1) {
   const call = () => O.invokeAvm({ script: s.script, prevData: s.prevData, data: s.curData, params: s.params, callResults: s.callResults });
   let first;
   try {
@@ -146,7 +168,7 @@ async function runOracle(s) {
     return { trap: String(e && e.message ? e.message : e).slice(0, 200) };
   }
   try {
-    const t = await timeAsync(call, budget(ORACLE_CFG, s.meta.sizes.input));
+    const t = await timeAsync(call, roundBudget(budget(ORACLE_CFG, s.meta.sizes.input), k, n));
     return { ...t, ret_code: first.retCode };
   } catch (e) {
     return { trap: String(e && e.message ? e.message : e).slice(0, 200) };
@@ -228,32 +250,72 @@ async function main() {
     return;
   }
   if (args.serve) {
+    let inst = null; // the direct instance of the scenario in rounds
+    let isolated = null; // the one oracle attempt on a huge input
     for await (const line of readline.createInterface({ input: process.stdin })) {
-      if (line.trim()) await measure(line.trim());
+      const w = line.trim().split(/\s+/);
+      if (w[0] === 'direct' && w.length === 4) {
+        const [name, k, n] = [w[1], Number(w[2]), Number(w[3])];
+        if (k === 1 || !inst || inst.s.name !== name) {
+          inst = null;
+          gc();
+          inst = await newDirect(readScenario(path.join(args.dir, name)));
+        }
+        const direct = await runDirect(inst.s, k, n, inst);
+        console.error(`avm: ${name}: direct round ${k}/${n} ${direct.median_ms.toFixed(3)} ms (${direct.reps} reps)`);
+        console.log(JSON.stringify({ name, direct }));
+        if (k === n) inst = null;
+      } else if (w[0] === 'oracle' && w.length === 4) {
+        const [name, k, n] = [w[1], Number(w[2]), Number(w[3])];
+        inst = null;
+        gc();
+        const s = readScenario(path.join(args.dir, name));
+        const input = s.meta.sizes.input;
+        let oracle;
+        if (input > args.oracleMax) oracle = null;
+        else if (input > args.oracleIsolate) {
+          if (k === 1 || !isolated || isolated.name !== name) isolated = { name, oracle: runOracleIsolated(s) };
+          oracle = isolated.oracle;
+        } else oracle = await runOracle(s, k, n);
+        const o = oracle;
+        console.error(`avm: ${name}: oracle round ${k}/${n} ${o === null ? '-' : o.trap ? 'trap' : o.median_ms.toFixed(3) + ' ms'}`);
+        console.log(JSON.stringify({ name, oracle }));
+      } else if (w[0] === 'extra' && w.length === 2) {
+        inst = null;
+        await measure(w[1], false);
+      } else if (w.length === 1 && w[0]) {
+        await measure(w[0]);
+      } else if (w[0]) {
+        throw new Error(`unknown request: ${line}`);
+      }
     }
     return;
   }
   for (const name of args.names) await measure(name);
 }
 
-/** Measures one scenario and prints its JSON line. */
-async function measure(name) {
+/** Measures one scenario (only its codec timings if all is false) and prints its JSON
+ * line. */
+async function measure(name, all = true) {
   gc();
   const s = readScenario(path.join(args.dir, name));
   const out = { name };
   const t0 = performance.now();
-  out.direct = await runDirect(s);
-  gc();
-  const input = s.meta.sizes.input;
-  if (input > args.oracleMax) out.oracle = null;
-  else if (input > args.oracleIsolate) out.oracle = runOracleIsolated(s);
-  else out.oracle = await runOracle(s);
-  gc();
+  if (all) {
+    out.direct = await runDirect(s);
+    gc();
+    const input = s.meta.sizes.input;
+    if (input > args.oracleMax) out.oracle = null;
+    else if (input > args.oracleIsolate) out.oracle = runOracleIsolated(s);
+    else out.oracle = await runOracle(s);
+    gc();
+  }
   if (args.codec.has(name)) out.codec = await runCodec(s);
   const o = out.oracle;
   console.error(
-    `avm: ${name}: direct ${out.direct.median_ms.toFixed(3)} ms (${out.direct.reps} reps), ` +
-      `oracle ${o === null ? '-' : o.trap ? 'trap' : o.median_ms.toFixed(3) + ' ms'}` +
+    `avm: ${name}: ` +
+      (all ? `direct ${out.direct.median_ms.toFixed(3)} ms (${out.direct.reps} reps), ` : '') +
+      (all ? `oracle ${o === null ? '-' : o.trap ? 'trap' : o.median_ms.toFixed(3) + ' ms'}` : 'codec') +
       (out.codec ? `, codec decode ${out.codec.decode_ms?.toFixed(2)} ms encode ${out.codec.encode_ms?.toFixed(2)} ms` : '') +
       ` [${((performance.now() - t0) / 1000).toFixed(1)} s]`,
   );

@@ -32,25 +32,19 @@ func summarize(o air.Outcome) outcomeSummary {
 	}
 }
 
-// runCascade times air.Invoke on a scenario (warm-up, median of many) and measures the peak
-// Go heap of one more invocation. base is the live heap before the scenario was loaded.
-func runCascade(s *scenario, b budget, base uint64) cascadeResult {
-	invoke := func() air.Outcome {
-		return air.Invoke(s.script, s.prev, s.cur, s.params, s.callResults)
-	}
-	res := cascadeResult{Outcome: summarize(invoke())}
-	res.Time = timeIt(func() { invoke() }, b.forInput(s.Sizes.Input))
+// peakHeapOf measures the peak Go heap of invoke, the larger of two runs, less base (the
+// live heap before the scenario was loaded).
+func peakHeapOf(invoke func() air.Outcome, base uint64) uint64 {
 	var peak uint64
 	for i := 0; i < 2; i++ {
-		p := peakHeap(func() { invoke() })
-		if p > peak {
+		if p := peakHeap(func() { invoke() }); p > peak {
 			peak = p
 		}
 	}
 	if peak > base {
-		res.PeakHeap = peak - base
+		return peak - base
 	}
-	return res
+	return 0
 }
 
 // compareOutcomes lists where Cascade's outcome differs from the real AVM's.

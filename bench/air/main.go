@@ -4,9 +4,9 @@
 //	go run ./bench/air -quick   # under a minute: inputs up to 5 MB, the oracle up to 1 MB
 //	go run ./bench/air          # everything, the 100 MB scenarios included (minutes)
 //
-// It runs gen.mjs (scenario inputs, cached), then avm.mjs (the AVM's timings, direct and
-// through marine-js), then times air.Invoke on the same inputs in this process, and prints
-// one table. The last line is
+// It runs gen.mjs (scenario inputs, cached), then, scenario by scenario, takes turns in
+// three rounds between avm.mjs (the AVM's timings, direct and through marine-js) and
+// air.Invoke on the same inputs in this process, and prints one table. The last line is
 //
 //	air-bench: scenarios=N min-speedup-direct=X min-speedup-oracle=Z max-mem-ratio=Y
 //
@@ -35,6 +35,8 @@ import (
 	"runtime/pprof"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/cascadep2p/cascade/air"
 )
 
 // avmDirect is the direct runner's result for a scenario (see avm.mjs).
@@ -201,9 +203,9 @@ func run(quick bool, only, oracleDir, cacheDir, nodeBin string, noOracle, avmOnl
 	}
 	defer avm.Process.Kill()
 	avmOut := bufio.NewReaderSize(avmPipe, 1<<20)
-	measureAVM := func(name string) (avmResult, error) {
+	measureAVM := func(name, request string) (avmResult, error) {
 		var r avmResult
-		if _, err := fmt.Fprintln(avmIn, name); err != nil {
+		if _, err := fmt.Fprintln(avmIn, request); err != nil {
 			return r, fmt.Errorf("avm.mjs: %v", err)
 		}
 		line, err := avmOut.ReadBytes('\n')
@@ -226,17 +228,42 @@ func run(quick bool, only, oracleDir, cacheDir, nodeBin string, noOracle, avmOnl
 	}
 	results := make([]*result, 0, len(specs))
 	for _, sp := range specs {
-		a, err := measureAVM(sp.name)
-		if err != nil {
-			return err
-		}
-		r := &result{Name: sp.name, AVM: a}
-		results = append(results, r)
 		base := liveHeap()
 		s, err := loadScenario(filepath.Join(cacheDir, sp.name))
 		if err != nil {
 			return err
 		}
+		// Rounds of the direct runner, Cascade and the oracle taking turns, then the codec.
+		n := rounds(s.Sizes.Input)
+		var directs []avmDirect
+		var oracles []*avmOracle
+		var times []timing
+		invoke := func() air.Outcome { return air.Invoke(s.script, s.prev, s.cur, s.params, s.callResults) }
+		var first air.Outcome
+		for k := 1; k <= n; k++ {
+			a, err := measureAVM(sp.name, fmt.Sprintf("direct %s %d %d", sp.name, k, n))
+			if err != nil {
+				return err
+			}
+			directs = append(directs, a.Direct)
+			if !avmOnly {
+				if k == 1 {
+					first = invoke()
+				}
+				times = append(times, timeIt(func() { invoke() }, b.forInput(s.Sizes.Input).round(k, n)))
+			}
+			if a, err = measureAVM(sp.name, fmt.Sprintf("oracle %s %d %d", sp.name, k, n)); err != nil {
+				return err
+			}
+			oracles = append(oracles, a.Oracle)
+		}
+		a, err := measureAVM(sp.name, "extra "+sp.name)
+		if err != nil {
+			return err
+		}
+		a.Direct, a.Oracle = combineDirect(directs), combineOracle(oracles)
+		r := &result{Name: sp.name, AVM: a}
+		results = append(results, r)
 		r.InputBytes = s.Sizes.Input
 		if a.Direct.RetCode != s.Expect.RetCode {
 			r.Mismatches = append(r.Mismatches, fmt.Sprintf("the AVM's ret_code changed since generation: %d, then %d", a.Direct.RetCode, s.Expect.RetCode))
@@ -247,7 +274,7 @@ func run(quick bool, only, oracleDir, cacheDir, nodeBin string, noOracle, avmOnl
 		if avmOnly {
 			continue
 		}
-		c := runCascade(s, b, base)
+		c := cascadeResult{Outcome: summarize(first), Time: combineTimings(times), PeakHeap: peakHeapOf(invoke, base)}
 		r.Cascade = &c
 		r.Mismatches = append(r.Mismatches, compareOutcomes(a.Direct.outcomeSummary, c.Outcome)...)
 		if sp.codec {
@@ -257,7 +284,8 @@ func run(quick bool, only, oracleDir, cacheDir, nodeBin string, noOracle, avmOnl
 				r.Mismatches = append(r.Mismatches, "data.Decode: "+cr.Err)
 			}
 		}
-		fmt.Fprintf(os.Stderr, "cascade: %s: %.3f ms (%d reps), peak heap %.1f MB\n", sp.name, ms(c.Time.Median), c.Time.Reps, float64(c.PeakHeap)/1e6)
+		fmt.Fprintf(os.Stderr, "cascade: %s: %.3f ms (%d reps in %d rounds; AVM direct %.3f ms), peak heap %.1f MB\n",
+			sp.name, ms(c.Time.Median), c.Time.Reps, n, a.Direct.MedianMs, float64(c.PeakHeap)/1e6)
 	}
 
 	avmIn.Close()

@@ -33,6 +33,104 @@ func (b budget) forInput(bytes int) budget {
 	return b
 }
 
+// rounds returns the number of rounds the direct AVM and Cascade are timed in, taking
+// turns: three, so that a slow phase of the machine lands on both sides alike, or one for
+// huge inputs (a few calls of seconds each).
+func rounds(inputBytes int) int {
+	if inputBytes >= 50e6 {
+		return 1
+	}
+	return 3
+}
+
+// round returns the share of b for round k of n (from 1), as avm.mjs computes it: 1/n of
+// the measurement, and for the rounds after the first a short warm-up.
+func (b budget) round(k, n int) budget {
+	if n <= 1 {
+		return b
+	}
+	ceil := func(x int) int { return (x + n - 1) / n }
+	b.minReps, b.maxReps, b.measure = ceil(b.minReps), ceil(b.maxReps), b.measure/time.Duration(n)
+	if k > 1 {
+		b.warmMin, b.warmMax, b.warm = min(b.warmMin, 1), (b.warmMax+9)/10, b.warm/10
+	}
+	return b
+}
+
+// medianOf returns the median of xs (the mean of the two middle ones for an even count).
+func medianOf[T float64 | time.Duration](xs []T) T {
+	s := append([]T(nil), xs...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// combineTimings merges the timings of the rounds of a scenario: the median of their
+// medians, the smallest minimum, the repetitions and warm-up calls added up.
+func combineTimings(ts []timing) timing {
+	var c timing
+	meds := make([]time.Duration, len(ts))
+	for i, t := range ts {
+		meds[i] = t.Median
+		if i == 0 || t.Min < c.Min {
+			c.Min = t.Min
+		}
+		c.Reps += t.Reps
+		c.Warm += t.Warm
+	}
+	if len(ts) > 0 {
+		c.Median = medianOf(meds)
+	}
+	return c
+}
+
+// combineDirect merges the direct runner's rounds of a scenario as combineTimings does;
+// the outcome is the first round's, the memory the largest.
+func combineDirect(ds []avmDirect) avmDirect {
+	if len(ds) == 0 {
+		return avmDirect{}
+	}
+	c := ds[0]
+	meds := make([]float64, len(ds))
+	c.Reps, c.Warm = 0, 0
+	for i, d := range ds {
+		meds[i] = d.MedianMs
+		c.MinMs = min(c.MinMs, d.MinMs)
+		c.MemBytes = max(c.MemBytes, d.MemBytes)
+		c.Reps += d.Reps
+		c.Warm += d.Warm
+	}
+	c.MedianMs = medianOf(meds)
+	return c
+}
+
+// combineOracle merges the oracle's rounds of a scenario: nil if it was not run, the first
+// trap if it trapped, else as combineTimings does.
+func combineOracle(os []*avmOracle) *avmOracle {
+	if len(os) == 0 || os[0] == nil {
+		return nil
+	}
+	c := *os[0]
+	meds := make([]float64, 0, len(os))
+	c.Reps = 0
+	for _, o := range os {
+		if o == nil {
+			return nil
+		}
+		if o.Trap != "" {
+			return o
+		}
+		meds = append(meds, o.MedianMs)
+		c.MinMs = min(c.MinMs, o.MinMs)
+		c.Reps += o.Reps
+	}
+	c.MedianMs = medianOf(meds)
+	return &c
+}
+
 // timing is the result of a timed loop.
 type timing struct {
 	Median time.Duration `json:"median_ns"`

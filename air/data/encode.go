@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"maps"
 	"slices"
+	"sync"
 
 	"github.com/cascadep2p/cascade/air/internal/keysort"
 	"github.com/cascadep2p/cascade/air/internal/rawbuf"
@@ -20,10 +21,9 @@ func Encode(d *Data) []byte {
 	base := envelopePrefixLen + hdr
 	// Every byte of the buffer is written before it is returned: the envelope's
 	// prefix last.
-	w := &writer{buf: rawbuf.Make(base + est)[:base], base: base}
-	ci := &d.CidInfo
-	w.strs = make(map[string]int, len(d.Trace)+len(ci.ValueStore)+len(ci.TetrapletStore)+
-		len(ci.CanonElementStore)+len(ci.CanonResultStore)+len(ci.ServiceResultStore))
+	w := getWriter()
+	defer w.release()
+	w.buf, w.base = rawbuf.Make(base + est)[:base], base
 	w.data(d)
 	n := len(w.buf) - base
 	if real := binHeaderLen(n); real != hdr {
@@ -107,6 +107,48 @@ type writer struct {
 	// shared targets by content: Rc<str> (CIDs, argument hashes) and Rc<String> (peer ids)
 	strs    map[string]int
 	strings map[string]int
+
+	// Working memory, kept from one Encode to the next (see writers).
+	sorter keysort.Sorter
+	keys   []string
+	deps   []int
+	vals   struct {
+		strs      []string
+		tets      []Tetraplet
+		elems     []CanonElement
+		results   []CanonResultAgg
+		services  []ServiceResultAgg
+		traceDeps []int
+	}
+}
+
+// writers keeps the working memory of finished encodings: maps and slices sized for the
+// data written before, instead of new ones grown step by step on every call.
+var writers = sync.Pool{New: func() any {
+	return &writer{strs: map[string]int{}, strings: map[string]int{}}
+}}
+
+// maxKeptEntries bounds the maps and slices a writer keeps for the next Encode.
+const maxKeptEntries = 1 << 16
+
+func getWriter() *writer { return writers.Get().(*writer) }
+
+// release forgets everything the writer refers to and returns it to the pool, unless
+// it grew too large to keep.
+func (w *writer) release() {
+	w.buf = nil
+	if len(w.strs) > maxKeptEntries || len(w.strings) > maxKeptEntries || cap(w.keys) > maxKeptEntries {
+		return
+	}
+	clear(w.strs)
+	clear(w.strings)
+	clear(w.keys[:cap(w.keys)])
+	clear(w.vals.strs[:cap(w.vals.strs)])
+	clear(w.vals.tets[:cap(w.vals.tets)])
+	clear(w.vals.elems[:cap(w.vals.elems)])
+	clear(w.vals.results[:cap(w.vals.results)])
+	clear(w.vals.services[:cap(w.vals.services)])
+	writers.Put(w)
 }
 
 func (w *writer) pos() int { return len(w.buf) - w.base }
@@ -218,7 +260,8 @@ func (w *writer) data(d *Data) {
 
 func (w *writer) trace(trace []State) int {
 	// all dependencies of all states first, then the array
-	deps := make([]int, len(trace))
+	w.vals.traceDeps = slices.Grow(w.vals.traceDeps[:0], len(trace))[:len(trace)]
+	deps := w.vals.traceDeps
 	for i := range trace {
 		st := &trace[i]
 		switch st.Kind {
@@ -312,9 +355,16 @@ func (w *writer) lore(lore []FoldLore) int {
 
 // entries writes a store: for each entry in key order, the key target and the value
 // (written by value, returning its position), then the array of entries.
-func entries[V any](w *writer, m map[string]V, value func(V) int) int {
-	keys, vals, perm := sortedOrder(m)
-	deps := make([]int, 2*len(perm))
+func entries[V any](w *writer, m map[string]V, buf *[]V, value func(V) int) int {
+	keys, vals := w.keys[:0], (*buf)[:0]
+	for k, v := range m {
+		keys = append(keys, k)
+		vals = append(vals, v)
+	}
+	w.keys, *buf = keys, vals
+	perm := w.sorter.Perm(keys)
+	w.deps = slices.Grow(w.deps[:0], 2*len(perm))[:2*len(perm)]
+	deps := w.deps
 	for j, i := range perm {
 		deps[2*j] = w.rcStr(keys[i])
 		deps[2*j+1] = value(vals[i])
@@ -329,7 +379,7 @@ func entries[V any](w *writer, m map[string]V, value func(V) int) int {
 }
 
 func (w *writer) valueStore(m map[string]string) int {
-	return entries(w, m, func(v string) int {
+	return entries(w, m, &w.vals.strs, func(v string) int {
 		t := w.raw(v)
 		p := w.alloc(rawValueSize)
 		w.fat(p, t, len(v))
@@ -338,7 +388,7 @@ func (w *writer) valueStore(m map[string]string) int {
 }
 
 func (w *writer) tetrapletStore(m map[string]Tetraplet) int {
-	return entries(w, m, func(t Tetraplet) int {
+	return entries(w, m, &w.vals.tets, func(t Tetraplet) int {
 		fields := [4]string{t.PeerPK, t.ServiceID, t.FunctionName, t.Lens}
 		var deps [4]int
 		for i, f := range fields {
@@ -353,7 +403,7 @@ func (w *writer) tetrapletStore(m map[string]Tetraplet) int {
 }
 
 func (w *writer) canonElementStore(m map[string]CanonElement) int {
-	return entries(w, m, func(e CanonElement) int {
+	return entries(w, m, &w.vals.elems, func(e CanonElement) int {
 		v := w.rcStr(e.Value)
 		t := w.rcStr(e.Tetraplet)
 		c := 0
@@ -372,7 +422,7 @@ func (w *writer) canonElementStore(m map[string]CanonElement) int {
 }
 
 func (w *writer) canonResultStore(m map[string]CanonResultAgg) int {
-	return entries(w, m, func(e CanonResultAgg) int {
+	return entries(w, m, &w.vals.results, func(e CanonResultAgg) int {
 		t := w.rcStr(e.Tetraplet)
 		deps := make([]int, len(e.Values))
 		for i, v := range e.Values {
@@ -390,7 +440,7 @@ func (w *writer) canonResultStore(m map[string]CanonResultAgg) int {
 }
 
 func (w *writer) serviceResultStore(m map[string]ServiceResultAgg) int {
-	return entries(w, m, func(e ServiceResultAgg) int {
+	return entries(w, m, &w.vals.services, func(e ServiceResultAgg) int {
 		v := w.rcStr(e.ValueCID)
 		a := w.rcStr(e.ArgumentHash)
 		t := w.rcStr(e.TetrapletCID)
@@ -416,16 +466,4 @@ func (w *writer) signatures(m map[string]string) int {
 		w.fat(p+8, deps[2*i+1], len(m[k]))
 	}
 	return start
-}
-
-// sortedOrder returns the keys and values of m and the order of their indexes that puts
-// the keys in ascending byte order.
-func sortedOrder[V any](m map[string]V) (keys []string, vals []V, perm []int) {
-	keys = make([]string, 0, len(m))
-	vals = make([]V, 0, len(m))
-	for k, v := range m {
-		keys = append(keys, k)
-		vals = append(vals, v)
-	}
-	return keys, vals, keysort.Perm(keys)
 }

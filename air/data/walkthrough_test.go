@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/cascadep2p/cascade/air/internal/keysort"
 )
 
 // archive12_1 is the archive of data-format.md §12.1 (ap_literal_and_use, invocation 0).
@@ -112,7 +114,7 @@ func TestWalkthrough12_2(t *testing.T) {
 func TestSortedOrderByteOrder(t *testing.T) {
 	m := map[string]int{"bagaaihrab": 1, "bagaaihraa": 2, "bagaaiera": 3, "a": 4, "": 5, "bagaaihra": 6, "bagaaihraa\x00": 7, "zz": 8}
 	checkSorted(t, m)
-	// Keys that tie on the bytes sortedOrder compares first.
+	// Keys that tie on the bytes keysort compares first.
 	m = map[string]int{}
 	for i := 0; i < 300; i++ {
 		m[fmt.Sprintf("pAAAAAA%03d", (i*7919)%1000)] = i
@@ -124,7 +126,13 @@ func TestSortedOrderByteOrder(t *testing.T) {
 
 func checkSorted(t *testing.T, m map[string]int) {
 	t.Helper()
-	keys, vals, perm := sortedOrder(m)
+	var keys []string
+	var vals []int
+	for k, v := range m {
+		keys = append(keys, k)
+		vals = append(vals, v)
+	}
+	perm := keysort.Perm(keys)
 	for j := 1; j < len(perm); j++ {
 		if keys[perm[j-1]] >= keys[perm[j]] {
 			t.Fatalf("not in byte order: %q before %q", keys[perm[j-1]], keys[perm[j]])

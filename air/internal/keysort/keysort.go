@@ -15,7 +15,21 @@ import (
 // share above the key's index, and settles the runs that tie on those bytes by the
 // full keys. keys is not modified.
 func Perm(keys []string) []int {
-	perm := make([]int, len(keys))
+	var s Sorter
+	return s.Perm(keys)
+}
+
+// Sorter computes Perm with buffers it keeps from one call to the next; the zero Sorter
+// is ready to use.
+type Sorter struct {
+	perm       []int
+	order, tmp []uint64
+}
+
+// Perm is the package's Perm. The result is valid until the next call.
+func (s *Sorter) Perm(keys []string) []int {
+	s.perm = grow(s.perm, len(keys))
+	perm := s.perm
 	if len(keys) >= 1<<16 {
 		for i := range perm {
 			perm[i] = i
@@ -24,7 +38,8 @@ func Perm(keys []string) []int {
 		return perm
 	}
 	common := commonPrefix(keys)
-	order := make([]uint64, len(keys))
+	s.order = grow(s.order, len(keys))
+	order := s.order
 	for i, k := range keys {
 		var p uint64
 		if len(k) >= common+8 {
@@ -40,7 +55,8 @@ func Perm(keys []string) []int {
 		order[i] = p<<16 | uint64(i)
 	}
 	if len(order) >= 64 {
-		order = radixSort(order)
+		s.tmp = grow(s.tmp, len(order))
+		order = radixSort(order, s.tmp)
 	} else {
 		slices.Sort(order)
 	}
@@ -60,11 +76,19 @@ func Perm(keys []string) []int {
 	return perm
 }
 
-// radixSort sorts a by its upper 48 bits (six key bytes) and returns it or the scratch
-// slice that holds the result: a least-significant-byte-first radix sort, stable, so
-// entries that tie on those bits keep their index order. One pass counts all six bytes;
-// a byte that is the same in every entry costs no scatter pass.
-func radixSort(a []uint64) []uint64 {
+// grow returns b resliced to n elements, reallocated if it is too short.
+func grow[T any](b []T, n int) []T {
+	if cap(b) < n {
+		return make([]T, n)
+	}
+	return b[:n]
+}
+
+// radixSort sorts a by its upper 48 bits (six key bytes) and returns it or tmp (scratch
+// of a's length), whichever holds the result: a least-significant-byte-first radix
+// sort, stable, so entries that tie on those bits keep their index order. One pass
+// counts all six bytes; a byte that is the same in every entry costs no scatter pass.
+func radixSort(a, tmp []uint64) []uint64 {
 	var counts [6][256]int32
 	c0, c1, c2, c3, c4, c5 := &counts[0], &counts[1], &counts[2], &counts[3], &counts[4], &counts[5]
 	for _, v := range a {
@@ -75,7 +99,6 @@ func radixSort(a []uint64) []uint64 {
 		c4[byte(v>>48)]++
 		c5[byte(v>>56)]++
 	}
-	tmp := make([]uint64, len(a))
 	for d := range 6 {
 		c := &counts[d]
 		if c[byte(a[0]>>(16+8*d))] == int32(len(a)) {

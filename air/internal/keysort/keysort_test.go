@@ -50,3 +50,25 @@ func TestPermIsAPermutation(t *testing.T) {
 		}
 	}
 }
+
+// TestSorterReusesItsBuffers checks that a Sorter gives Perm's results whatever the
+// sizes of the calls before.
+func TestSorterReusesItsBuffers(t *testing.T) {
+	var s Sorter
+	for _, n := range []int{300, 5, 1000, 64, 63, 0, 2000, 1} {
+		keys := make([]string, n)
+		for i := range keys {
+			keys[i] = fmt.Sprintf("bafkreiprefix%07d", (i*7919)%(n+13))
+		}
+		got := s.Perm(keys)
+		want := Perm(keys)
+		if len(got) != n {
+			t.Fatalf("n=%d: %d indexes", n, len(got))
+		}
+		for j := range got {
+			if keys[got[j]] != keys[want[j]] {
+				t.Fatalf("n=%d: position %d holds %q, want %q", n, j, keys[got[j]], keys[want[j]])
+			}
+		}
+	}
+}

@@ -143,6 +143,10 @@ func Invoke(script string, prevData, currentData []byte, params RunParameters, c
 		Signatures:        sigs,
 	}
 	out.Data = data.Encode(nd)
+	// The outcome holds nothing of the three traces: their memory goes to the next run.
+	data.RecycleTrace(prev.Trace)
+	data.RecycleTrace(cur.Trace)
+	data.RecycleTrace(nd.Trace)
 	out.NextPeerPKs = dedup(e.nextPeers)
 	out.CallRequests = e.callRequests
 	sort.Slice(out.CallRequests, func(i, j int) bool { return out.CallRequests[i].ID < out.CallRequests[j].ID })

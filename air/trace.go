@@ -154,8 +154,9 @@ func newTraceHandler(prev, cur []data.State) *traceHandler {
 func (t *traceHandler) push(s data.State) {
 	if len(t.result) == cap(t.result) {
 		n := max(2*cap(t.result), len(t.prev.trace)+len(t.cur.trace)+8, 64)
-		r := make([]data.State, len(t.result), n)
+		r := data.NewTrace(n)[:len(t.result)]
 		copy(r, t.result)
+		data.RecycleTrace(t.result)
 		t.result = r
 	}
 	t.result = append(t.result, s)

@@ -178,6 +178,39 @@ type scratch struct {
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
+// traces holds the state arrays of traces passed to RecycleTrace.
+var traces sync.Pool
+
+// maxRecycledStates bounds the traces RecycleTrace keeps (64 K states, 12 MB).
+const maxRecycledStates = 1 << 16
+
+// NewTrace returns an empty trace with room for n states, reusing the memory of a
+// recycled one when it is large enough.
+func NewTrace(n int) []State {
+	if n <= maxRecycledStates {
+		if t, ok := traces.Get().(*[]State); ok {
+			if cap(*t) >= n {
+				return (*t)[:0]
+			}
+			traces.Put(t)
+		}
+	}
+	return make([]State, 0, n)
+}
+
+// RecycleTrace hands the memory of a trace over to a later NewTrace (or a later Decode).
+// Neither t nor any slice of its array may be used afterwards; states copied out of it
+// stay valid.
+func RecycleTrace(t []State) {
+	if cap(t) == 0 || cap(t) > maxRecycledStates {
+		return
+	}
+	t = t[:cap(t)]
+	clear(t)
+	t = t[:0]
+	traces.Put(&t)
+}
+
 // maxPooledWords bounds the bitmap kept in the pool (a 4 MB archive): the memory of a
 // huge decode goes back to the collector rather than stay in the pool.
 const maxPooledWords = 1 << 16
@@ -470,7 +503,7 @@ func (r *reader) trace(p int, d *Data) error {
 	var trace []State
 	err := r.vec("trace", p, stateSize, r.lim.MaxTrace, func(i, at int) error {
 		if trace == nil {
-			trace = make([]State, 0, r.u32(p+4))
+			trace = NewTrace(int(r.u32(p + 4)))
 		}
 		trace = append(trace, State{})
 		if err := r.state(at, &trace[i]); err != nil {

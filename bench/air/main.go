@@ -234,7 +234,7 @@ func run(quick bool, only, oracleDir, cacheDir, nodeBin string, noOracle, avmOnl
 			return err
 		}
 		// Rounds of the direct runner, Cascade and the oracle taking turns, then the codec.
-		n := rounds(s.Sizes.Input)
+		n := rounds
 		var directs []avmDirect
 		var oracles []*avmOracle
 		var times []timing

@@ -33,15 +33,11 @@ func (b budget) forInput(bytes int) budget {
 	return b
 }
 
-// rounds returns the number of rounds the direct AVM and Cascade are timed in, taking
-// turns: three, so that a slow phase of the machine lands on both sides alike, or one for
-// huge inputs (a few calls of seconds each).
-func rounds(inputBytes int) int {
-	if inputBytes >= 50e6 {
-		return 1
-	}
-	return 3
-}
+// rounds is the number of rounds the direct AVM, Cascade and the oracle are timed in,
+// taking turns, so that a slow phase of the machine lands on both sides alike. (Huge
+// inputs, with their budget of one warm-up call and three timed ones, get one warm-up call
+// and one timed call per round.)
+const rounds = 3
 
 // round returns the share of b for round k of n (from 1), as avm.mjs computes it: 1/n of
 // the measurement, and for the rounds after the first a short warm-up.

@@ -347,6 +347,18 @@ func (m *afterNextMachine) met(kind checkKind, name int32, at ast.Span) {
 	if !m.enabled {
 		return
 	}
+	// The two commonest cases, in place: a simple instruction, and seq or par over two
+	// children that are not a next.
+	n := len(m.stack)
+	switch {
+	case kind == ckSimple:
+		m.stack = append(m.stack, machineEntry{ckSimple, 0, at})
+		return
+	case kind == ckMerging && n >= 2 && m.stack[n-1].kind != ckPivotalNext && m.stack[n-2].kind != ckPivotalNext:
+		m.stack[n-2] = machineEntry{ckMerging, 0, at}
+		m.stack = m.stack[:n-1]
+		return
+	}
 	switch kind {
 	case ckReplacing:
 		child, ok := m.pop()

@@ -88,34 +88,12 @@ func (f *fastParser) moveTo(p int) {
 
 // skip moves past whitespace and comments.
 func (f *fastParser) skip() {
-	src := f.src
 	// Most tokens follow the previous one after a single space.
-	if i := f.pos + 1; i < len(src) && src[i-1] == ' ' && charClass[src[i]]&ccSkip == 0 {
+	if i := f.pos + 1; i < len(f.src) && f.src[i-1] == ' ' && charClass[f.src[i]]&ccSkip == 0 {
 		f.pos = i
 		return
 	}
-	for f.pos < len(src) {
-		c := src[f.pos]
-		switch {
-		case charClass[c]&ccSpace != 0:
-			f.pos++
-		case c == ';':
-			i := strings.IndexByte(src[f.pos+1:], '\n')
-			if i < 0 {
-				f.pos = len(src)
-			} else {
-				f.pos += i + 2
-			}
-		case c >= utf8.RuneSelf:
-			r, size := utf8.DecodeRuneInString(src[f.pos:])
-			if !isSpace(r) {
-				return
-			}
-			f.pos += size
-		default:
-			return
-		}
-	}
+	f.pos = skipBlank(f.src, f.pos)
 }
 
 // open reads "(" and returns its offset.
@@ -169,11 +147,7 @@ func (f *fastParser) word(dst *ast.Value) int {
 		if end == len(src) || charClass[src[end]]&ccSpace != 0 || src[end] == ')' || src[end] == ']' {
 			f.moveTo(end)
 			w := src[start:end]
-			k := -1
-			if charClass[c]&ccKeyword != 0 {
-				k = keywordToken(w)
-			}
-			switch k {
+			switch k := keywordToken(w); k {
 			case -1:
 				*dst = ast.Value{Kind: ast.KindScalar, Name: w, Pos: ast.Pos(start)}
 				return tScalar

@@ -104,99 +104,108 @@ func isLensChar(r rune) bool {
 // next stores the next token in tok; ok is false at the end of the script.
 func (l *lexer) next(tok *airToken) (ok bool, err error) {
 	src := l.src
-	for l.pos < len(src) {
-		start := l.pos
-		c := src[start]
-		if charClass[c]&ccSpace != 0 {
-			l.pos++
-			for l.pos < len(src) && charClass[src[l.pos]]&ccSpace != 0 {
-				l.pos++
-			}
-			continue
-		}
+	l.pos = skipBlank(src, l.pos)
+	if l.pos >= len(src) {
+		return false, nil
+	}
+	start := l.pos
+	c := src[start]
+	switch c {
+	case '(', ')', '[', ']':
+		l.pos++
 		switch c {
-		case '(', ')', '[', ']':
-			l.pos++
-			switch c {
-			case '(':
-				l.depth++
-				if l.maxDepth > 0 && l.depth > l.maxDepth {
-					return false, &lexError{start, start + 1, depthLimitMsgPrefix + itoa(l.maxDepth) + " levels"}
-				}
-				tok.kind = tOpenParen
-			case ')':
-				if l.depth > 0 {
-					l.depth--
-				}
-				tok.kind = tCloseParen
-			case '[':
-				tok.kind = tOpenSquare
-			default:
-				tok.kind = tCloseSquare
+		case '(':
+			l.depth++
+			if l.maxDepth > 0 && l.depth > l.maxDepth {
+				return false, &lexError{start, start + 1, depthLimitMsgPrefix + itoa(l.maxDepth) + " levels"}
 			}
-			// The value of a bracket token is never looked at.
-			tok.sym.start, tok.sym.end = int32(start), int32(start+1)
-			return true, nil
-		case ';':
-			i := indexByteFrom(src, start+1, '\n')
-			if i < 0 {
-				l.pos = len(src)
-			} else {
-				l.pos = i + 1
+			tok.kind = tOpenParen
+		case ')':
+			if l.depth > 0 {
+				l.depth--
 			}
-			continue
-		case '"':
-			i := indexByteFrom(src, start+1, '"')
-			if i < 0 {
-				l.pos = len(src)
-				return false, &lexError{start, len(src), msgUnclosedQuote}
-			}
-			l.pos = i + 1
-			tok.kind = tLiteral
-			tok.sym.start, tok.sym.end, tok.sym.v.term = int32(start), int32(i+1), tLiteral
-			return true, nil
+			tok.kind = tCloseParen
+		case '[':
+			tok.kind = tOpenSquare
+		default:
+			tok.kind = tCloseSquare
 		}
-		size := 1
-		if c >= utf8.RuneSelf {
-			var r rune
-			r, size = utf8.DecodeRuneInString(src[start:])
-			if isSpace(r) {
-				l.pos += size
-				continue
-			}
+		// The value of a bracket token is never looked at.
+		tok.sym.start, tok.sym.end = int32(start), int32(start+1)
+		return true, nil
+	case '"':
+		i := indexByteFrom(src, start+1, '"')
+		if i < 0 {
+			l.pos = len(src)
+			return false, &lexError{start, len(src), msgUnclosedQuote}
 		}
-		end, simple := l.wordEnd(start + size)
-		l.pos = end
-		// Tokens never carry an instruction: only the value fields are set.
-		tok.sym.start, tok.sym.end = int32(start), int32(end)
-		if simple && c < utf8.RuneSelf && charClass[c]&ccLetter != 0 {
-			// A plain name: a keyword or a scalar, no need for the character-level machine.
-			if k := keywordToken(src[start:end]); k >= 0 {
-				tok.kind = k
-				tok.sym.v.term = int8(k)
-				return true, nil
-			}
-			tok.kind = tScalar
-			tok.sym.v.term, tok.sym.v.name = tScalar, int32(end-start)
-			return true, nil
-		}
-		wt, err := wordToken(src[start:end], start)
-		if err != nil {
-			return false, err
-		}
-		tok.kind = wt.kind
-		v := airSym{term: int8(wt.kind), name: int32(len(wt.v.Name)), ref: -1}
-		if wt.v.Kind == ast.KindInt || wt.v.Kind == ast.KindFloat {
-			v.num = wt.v.Int
-		}
-		if wt.v.Lambda != nil {
-			v.ref = int32(len(l.lambdas))
-			l.lambdas = append(l.lambdas, wt.v.Lambda)
-		}
-		tok.sym.v.num, tok.sym.v.ref, tok.sym.v.name, tok.sym.v.term = v.num, v.ref, v.name, v.term
+		l.pos = i + 1
+		tok.kind = tLiteral
+		tok.sym.start, tok.sym.end, tok.sym.v.term = int32(start), int32(i+1), tLiteral
 		return true, nil
 	}
-	return false, nil
+	size := 1
+	if c >= utf8.RuneSelf {
+		_, size = utf8.DecodeRuneInString(src[start:])
+	}
+	end, simple := l.wordEnd(start + size)
+	l.pos = end
+	// Tokens never carry an instruction: only the value fields are set.
+	tok.sym.start, tok.sym.end = int32(start), int32(end)
+	if simple && charClass[c]&ccLetter != 0 {
+		// A plain name: a keyword or a scalar, no need for the character-level machine.
+		if k := keywordToken(src[start:end]); k >= 0 {
+			tok.kind = k
+			tok.sym.v.term = int8(k)
+			return true, nil
+		}
+		tok.kind = tScalar
+		tok.sym.v.term, tok.sym.v.name = tScalar, int32(end-start)
+		return true, nil
+	}
+	wt, err := wordToken(src[start:end], start)
+	if err != nil {
+		return false, err
+	}
+	tok.kind = wt.kind
+	v := airSym{term: int8(wt.kind), name: int32(len(wt.v.Name)), ref: -1}
+	if wt.v.Kind == ast.KindInt || wt.v.Kind == ast.KindFloat {
+		v.num = wt.v.Int
+	}
+	if wt.v.Lambda != nil {
+		v.ref = int32(len(l.lambdas))
+		l.lambdas = append(l.lambdas, wt.v.Lambda)
+	}
+	tok.sym.v.num, tok.sym.v.ref, tok.sym.v.name, tok.sym.v.term = v.num, v.ref, v.name, v.term
+	return true, nil
+}
+
+// skipBlank returns the offset of the first byte at or after i that is neither
+// whitespace (Unicode's included) nor in a comment (";" to the end of its line), or
+// len(src).
+func skipBlank(src string, i int) int {
+	for i < len(src) {
+		c := src[i]
+		switch {
+		case charClass[c]&ccSpace != 0:
+			i++
+		case c == ';':
+			j := indexByteFrom(src, i+1, '\n')
+			if j < 0 {
+				return len(src)
+			}
+			i = j + 1
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRuneInString(src[i:])
+			if !isSpace(r) {
+				return i
+			}
+			i += size
+		default:
+			return i
+		}
+	}
+	return i
 }
 
 // Byte classes of ASCII characters.
@@ -323,8 +332,12 @@ func itoa(n int) string {
 	return string(b[i:])
 }
 
-// keywordToken returns the token of an instruction keyword or boolean, or -1.
+// keywordToken returns the token of an instruction keyword or boolean, or -1; w is not
+// empty.
 func keywordToken(w string) int {
+	if charClass[w[0]]&ccKeyword == 0 {
+		return -1 // no keyword starts with that byte
+	}
 	switch w {
 	case "call":
 		return tCall

@@ -145,7 +145,7 @@ func (d *airDriver) release() {
 	recycled.Put(d)
 }
 
-// reuse prepares a released driver for a new script.
+// reuse prepares a new or released driver for a script.
 func (d *airDriver) reuse(script string) {
 	d.src = script
 	d.lex = lexer{src: script, maxDepth: MaxNesting, lambdas: d.lex.lambdas[:0]}
@@ -240,7 +240,9 @@ type airDriver struct {
 }
 
 func newAirDriver(script string) *airDriver {
-	return &airDriver{src: script, lex: lexer{src: script, maxDepth: MaxNesting}, val: newValidator(len(script))}
+	d := &airDriver{val: newValidator(len(script))}
+	d.reuse(script)
+	return d
 }
 
 func (d *airDriver) next(tok *lrToken[airSym]) (bool, error) { return d.lex.next(tok) }

@@ -111,14 +111,13 @@ type writer struct {
 	// Working memory, kept from one Encode to the next (see writers).
 	sorter keysort.Sorter
 	keys   []string
-	deps   []int
+	deps   []int // see positions
 	vals   struct {
-		strs      []string
-		tets      []Tetraplet
-		elems     []CanonElement
-		results   []CanonResultAgg
-		services  []ServiceResultAgg
-		traceDeps []int
+		strs     []string
+		tets     []Tetraplet
+		elems    []CanonElement
+		results  []CanonResultAgg
+		services []ServiceResultAgg
 	}
 }
 
@@ -152,6 +151,14 @@ func (w *writer) release() {
 }
 
 func (w *writer) pos() int { return len(w.buf) - w.base }
+
+// positions returns n elements of the writer's scratch array of archive positions,
+// reused by each list the writer lays out (the trace, then each store); their contents
+// are unspecified until written.
+func (w *writer) positions(n int) []int {
+	w.deps = slices.Grow(w.deps[:0], n)[:n]
+	return w.deps
+}
 
 // align4 pads with zeros to a multiple of 4 and returns the position.
 func (w *writer) align4() int {
@@ -260,8 +267,7 @@ func (w *writer) data(d *Data) {
 
 func (w *writer) trace(trace []State) int {
 	// all dependencies of all states first, then the array
-	w.vals.traceDeps = slices.Grow(w.vals.traceDeps[:0], len(trace))[:len(trace)]
-	deps := w.vals.traceDeps
+	deps := w.positions(len(trace))
 	for i := range trace {
 		st := &trace[i]
 		switch st.Kind {
@@ -363,8 +369,7 @@ func entries[V any](w *writer, m map[string]V, buf *[]V, value func(V) int) int 
 	}
 	w.keys, *buf = keys, vals
 	perm := w.sorter.Perm(keys)
-	w.deps = slices.Grow(w.deps[:0], 2*len(perm))[:2*len(perm)]
-	deps := w.deps
+	deps := w.positions(2 * len(perm))
 	for j, i := range perm {
 		deps[2*j] = w.rcStr(keys[i])
 		deps[2*j+1] = value(vals[i])

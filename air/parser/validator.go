@@ -58,9 +58,9 @@ type nameSpan struct {
 }
 
 type validator struct {
-	varDefs         map[string]ast.Span
+	vars            varTable
+	unresolvedVars  []string // names with an unresolved use, in the order met
 	iterDefs        orderedSpans
-	unresolvedVars  orderedSpans
 	unresolvedIters orderedSpans
 	nextCandidates  orderedSpans
 	notIterators    []nameSpan
@@ -84,22 +84,33 @@ func (v *validator) intern(name string) int32 {
 }
 
 // newValidator makes a validator for a script of the given length (used to size the
-// table of definitions: scripts define roughly one variable per 60 bytes at most).
+// table of variables: scripts define roughly one variable per 60 bytes at most).
 func newValidator(scriptLen int) *validator {
-	return &validator{varDefs: make(map[string]ast.Span, scriptLen/64), machine: afterNextMachine{enabled: true}}
+	v := &validator{machine: afterNextMachine{enabled: true}}
+	v.vars.reserve(scriptLen / 64)
+	return v
 }
 
-// reset empties the validator for another script, keeping the table of definitions'
+// reset empties the validator for another script, keeping the table of variables'
 // memory.
 func (v *validator) reset() {
-	clear(v.varDefs)
-	*v = validator{varDefs: v.varDefs, machine: afterNextMachine{enabled: true, stack: v.machine.stack[:0]}}
+	v.vars.reset()
+	clear(v.unresolvedVars)
+	*v = validator{vars: v.vars, unresolvedVars: v.unresolvedVars[:0],
+		machine: afterNextMachine{enabled: true, stack: v.machine.stack[:0]}}
 }
 
+// contains tells whether name is defined, as a variable or an iterator, at a span
+// before at.
 func (v *validator) contains(name string, at ast.Span) bool {
-	if s, ok := v.varDefs[name]; ok && spanLess(s, at) {
+	if e := v.vars.get(name); e != nil && e.defined && spanLess(e.def, at) {
 		return true
 	}
+	return v.isIterator(name, at)
+}
+
+// isIterator tells whether name is a fold iterator at a span before at.
+func (v *validator) isIterator(name string, at ast.Span) bool {
 	for _, s := range v.iterDefs.m[name] {
 		if spanLess(s, at) {
 			return true
@@ -109,23 +120,26 @@ func (v *validator) contains(name string, at ast.Span) bool {
 }
 
 func (v *validator) use(name string, at ast.Span) {
-	if _, seen := v.unresolvedVars.m[name]; seen {
+	e := v.vars.get(name)
+	if e != nil && (e.isUnres || e.defined && spanLess(e.def, at)) {
 		return // only the first unresolved use of a name is ever checked again
 	}
-	if !v.contains(name, at) {
-		v.unresolvedVars.addFirst(name, at)
+	if v.isIterator(name, at) {
+		return
 	}
+	if e == nil {
+		e = v.vars.entry(name)
+	}
+	e.unresolved, e.isUnres = at, true
+	v.unresolvedVars = append(v.unresolvedVars, name)
 }
 
 func (v *validator) define(name string, at ast.Span) {
-	if old, ok := v.varDefs[name]; ok {
-		// AquaVM keeps the smaller span (by its ordering).
-		if !spanLess(old, at) && old != at {
-			v.varDefs[name] = at
-		}
-		return
+	e := v.vars.entry(name)
+	// AquaVM keeps the smaller span (by its ordering).
+	if !e.defined || !spanLess(e.def, at) && e.def != at {
+		e.def, e.defined = at, true
 	}
-	v.varDefs[name] = at
 }
 
 func (v *validator) useLambda(l *ast.Lambda, at ast.Span) {
@@ -245,8 +259,8 @@ func (v *validator) finalize() []label {
 	for _, spans := range v.iterDefs.m {
 		sort.Slice(spans, func(i, j int) bool { return spanLess(spans[i], spans[j]) })
 	}
-	for _, name := range v.unresolvedVars.keys {
-		at := v.unresolvedVars.m[name][0]
+	for _, name := range v.unresolvedVars {
+		at := v.vars.get(name).unresolved
 		if !v.contains(name, at) {
 			v.addError(at, "variable '"+name+"' wasn't defined")
 		}

@@ -1,0 +1,115 @@
+package parser
+
+import (
+	"hash/maphash"
+
+	"github.com/cascadep2p/cascade/air/ast"
+)
+
+// varTable is the validator's table of variable names: for each name, the span of its
+// earliest definition (AquaVM's met_variable_definitions) and the first use of it that
+// was not defined when it was met (AquaVM's unresolved_scalars).
+//
+// It is an open-addressing hash table over an array of entries kept in insertion order.
+// Unlike a Go map, it hashes a name once to look it up and insert it, and it empties in
+// time proportional to its entries, so a table recycled from a large script costs a
+// small one nothing. Scripts define thousands of names, each met once or twice.
+type varTable struct {
+	seed    maphash.Seed
+	slots   []uint64 // hash>>32<<32 | (entry index + 1); 0 is an empty slot
+	entries []varEntry
+}
+
+// varEntry is what the table knows of one name.
+type varEntry struct {
+	name       string
+	def        ast.Span // the earliest definition, if defined
+	unresolved ast.Span // the first use not defined when met, if isUnres
+	slot       uint32   // the entry's slot, to empty it
+	defined    bool
+	isUnres    bool
+}
+
+// minVarSlots is the smallest table; it is always a power of two.
+const minVarSlots = 64
+
+// find returns name's entry, or nil and the slot where it would go.
+func (t *varTable) find(name string, h uint64) (*varEntry, int) {
+	mask := len(t.slots) - 1
+	tag := h >> 32
+	for i := int(h) & mask; ; i = (i + 1) & mask {
+		s := t.slots[i]
+		if s == 0 {
+			return nil, i
+		}
+		if s>>32 == tag {
+			if e := &t.entries[uint32(s)-1]; e.name == name {
+				return e, i
+			}
+		}
+	}
+}
+
+// get returns name's entry, or nil. The pointer is valid until the next entry.
+func (t *varTable) get(name string) *varEntry {
+	if len(t.entries) == 0 {
+		return nil
+	}
+	e, _ := t.find(name, maphash.String(t.seed, name))
+	return e
+}
+
+// entry returns name's entry, made empty if it is new. The pointer is valid until the
+// next entry.
+func (t *varTable) entry(name string) *varEntry {
+	if 2*(len(t.entries)+1) > len(t.slots) {
+		t.grow()
+	}
+	h := maphash.String(t.seed, name)
+	e, i := t.find(name, h)
+	if e != nil {
+		return e
+	}
+	t.entries = append(t.entries, varEntry{name: name, slot: uint32(i)})
+	t.slots[i] = h>>32<<32 | uint64(len(t.entries))
+	return &t.entries[len(t.entries)-1]
+}
+
+// grow doubles the slots (or makes the first ones) and places every entry again.
+func (t *varTable) grow() { t.resize(max(2*len(t.slots), minVarSlots)) }
+
+// resize makes n empty slots (a power of two, more than twice the entries) and places
+// every entry again.
+func (t *varTable) resize(n int) {
+	if len(t.slots) == 0 {
+		t.seed = maphash.MakeSeed()
+	}
+	t.slots = make([]uint64, n)
+	for k := range t.entries {
+		e := &t.entries[k]
+		h := maphash.String(t.seed, e.name)
+		_, i := t.find(e.name, h)
+		t.slots[i] = h>>32<<32 | uint64(k+1)
+		e.slot = uint32(i)
+	}
+}
+
+// reserve makes room for about n names without growing.
+func (t *varTable) reserve(n int) {
+	want := minVarSlots
+	for want < 2*n {
+		want *= 2
+	}
+	if want > len(t.slots) {
+		t.resize(want)
+	}
+}
+
+// reset empties the table, keeping its memory.
+func (t *varTable) reset() {
+	for k := range t.entries {
+		t.slots[t.entries[k].slot] = 0
+	}
+	clear(t.entries)
+	t.entries = t.entries[:0]
+}

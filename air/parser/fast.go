@@ -1,6 +1,8 @@
 package parser
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 
@@ -32,7 +34,7 @@ const noToken = -100
 // has tells whether terminal k is in the set kinds (k may be negative).
 func has(kinds uint64, k int) bool { return k >= 0 && kinds&(1<<uint(k)) != 0 }
 
-func bits(kinds ...int) uint64 {
+func kindSet(kinds ...int) uint64 {
 	var b uint64
 	for _, k := range kinds {
 		b |= 1 << uint(k)
@@ -41,22 +43,22 @@ func bits(kinds ...int) uint64 {
 }
 
 var (
-	setScalar       = bits(tScalar)
-	setCanonStream  = bits(tCanonStream)
-	setCanonMap     = bits(tCanonStreamMap)
-	setLiteral      = bits(tLiteral)
-	setStreamMap    = bits(tStreamMap)
-	setScalarResult = bits(tScalar, tStream)
-	setPeer         = bits(tInitPeerID, tLiteral, tScalar, tScalarWithLambda, tCanonStreamWithLambda, tCanonStreamMapWithLambda)
-	setString       = bits(tLiteral, tScalar, tScalarWithLambda, tCanonStreamWithLambda, tCanonStreamMapWithLambda)
-	setApArgument   = bits(tInitPeerID, tLastError, tLastErrorWithLambda, tError, tErrorWithLambda, tTimestamp, tTTL,
+	setScalar       = kindSet(tScalar)
+	setCanonStream  = kindSet(tCanonStream)
+	setCanonMap     = kindSet(tCanonStreamMap)
+	setLiteral      = kindSet(tLiteral)
+	setStreamMap    = kindSet(tStreamMap)
+	setScalarResult = kindSet(tScalar, tStream)
+	setPeer         = kindSet(tInitPeerID, tLiteral, tScalar, tScalarWithLambda, tCanonStreamWithLambda, tCanonStreamMapWithLambda)
+	setString       = kindSet(tLiteral, tScalar, tScalarWithLambda, tCanonStreamWithLambda, tCanonStreamMapWithLambda)
+	setApArgument   = kindSet(tInitPeerID, tLastError, tLastErrorWithLambda, tError, tErrorWithLambda, tTimestamp, tTTL,
 		tLiteral, tI64, tF64, tBoolean, tScalar, tScalarWithLambda, tCanonStream, tCanonStreamWithLambda,
 		tCanonStreamMapWithLambda)
-	setValue       = setApArgument | bits(tCanonStreamMap)
-	setMapKey      = bits(tLiteral, tI64, tScalar, tScalarWithLambda, tCanonStreamWithLambda)
-	setNewArgument = bits(tScalar, tStream, tStreamMap, tCanonStream, tCanonStreamMap)
-	setFoldScalar  = bits(tScalar, tScalarWithLambda, tCanonStream, tCanonStreamMap, tCanonStreamMapWithLambda)
-	setFailSingle  = bits(tScalar, tScalarWithLambda, tCanonStreamWithLambda, tLastError, tError)
+	setValue       = setApArgument | kindSet(tCanonStreamMap)
+	setMapKey      = kindSet(tLiteral, tI64, tScalar, tScalarWithLambda, tCanonStreamWithLambda)
+	setNewArgument = kindSet(tScalar, tStream, tStreamMap, tCanonStream, tCanonStreamMap)
+	setFoldScalar  = kindSet(tScalar, tScalarWithLambda, tCanonStream, tCanonStreamMap, tCanonStreamMapWithLambda)
+	setFailSingle  = kindSet(tScalar, tScalarWithLambda, tCanonStreamWithLambda, tLastError, tError)
 )
 
 // parseScript parses the whole script; ok is false when the LR parser must take over.
@@ -124,26 +126,10 @@ func (f *fastParser) word(dst *ast.Value) int {
 	c := f.peek()
 	start := f.pos
 	src := f.src
-	switch c {
-	case -1, '(', ')', '[', ']':
-		return noToken
-	case '"':
-		i := strings.IndexByte(src[start+1:], '"')
-		if i < 0 {
-			return noToken
-		}
-		end := start + 1 + i
-		*dst = ast.Value{Kind: ast.KindLiteral, Name: src[start+1 : end], Pos: ast.Pos(start)}
-		f.moveTo(end + 1)
-		return tLiteral
-	}
-	if charClass[c]&ccLetter != 0 {
+	if c >= 0 && charClass[c]&ccLetter != 0 {
 		// Most words are plain names: letters, digits, "_" and "-" up to whitespace or
-		// a closing bracket.
-		end := start + 1
-		for end < len(src) && charClass[src[end]]&ccSimple != 0 {
-			end++
-		}
+		// a closing bracket. Long names are scanned eight bytes at a time.
+		end := nameEnd(stringBytes(src), start+1)
 		if end == len(src) || charClass[src[end]]&ccSpace != 0 || src[end] == ')' || src[end] == ']' {
 			f.moveTo(end)
 			w := src[start:end]
@@ -159,6 +145,19 @@ func (f *fastParser) word(dst *ast.Value) int {
 			}
 		}
 	}
+	switch c {
+	case -1, '(', ')', '[', ']':
+		return noToken
+	case '"':
+		i := strings.IndexByte(src[start+1:], '"')
+		if i < 0 {
+			return noToken
+		}
+		end := start + 1 + i
+		*dst = ast.Value{Kind: ast.KindLiteral, Name: src[start+1 : end], Pos: ast.Pos(start)}
+		f.moveTo(end + 1)
+		return tLiteral
+	}
 	size := 1
 	if c >= utf8.RuneSelf {
 		_, size = utf8.DecodeRuneInString(src[start:])
@@ -171,6 +170,80 @@ func (f *fastParser) word(dst *ast.Value) int {
 	}
 	*dst = wt.v
 	return wt.kind
+}
+
+// Instruction keywords as little-endian 64-bit words, for keyword.
+const (
+	kwAp       = uint64('a') | uint64('p')<<8
+	kwSeq      = uint64('s') | uint64('e')<<8 | uint64('q')<<16
+	kwPar      = uint64('p') | uint64('a')<<8 | uint64('r')<<16
+	kwXor      = uint64('x') | uint64('o')<<8 | uint64('r')<<16
+	kwNew      = uint64('n') | uint64('e')<<8 | uint64('w')<<16
+	kwCall     = uint64('c') | uint64('a')<<8 | uint64('l')<<16 | uint64('l')<<24
+	kwNull     = uint64('n') | uint64('u')<<8 | uint64('l')<<16 | uint64('l')<<24
+	kwFold     = uint64('f') | uint64('o')<<8 | uint64('l')<<16 | uint64('d')<<24
+	kwFail     = uint64('f') | uint64('a')<<8 | uint64('i')<<16 | uint64('l')<<24
+	kwNext     = uint64('n') | uint64('e')<<8 | uint64('x')<<16 | uint64('t')<<24
+	kwCanon    = uint64('c') | uint64('a')<<8 | uint64('n')<<16 | uint64('o')<<24 | uint64('n')<<32
+	kwNever    = uint64('n') | uint64('e')<<8 | uint64('v')<<16 | uint64('e')<<24 | uint64('r')<<32
+	kwMatch    = uint64('m') | uint64('a')<<8 | uint64('t')<<16 | uint64('c')<<24 | uint64('h')<<32
+	kwMismatch = uint64('m') | uint64('i')<<8 | uint64('s')<<16 | uint64('m')<<24 | uint64('a')<<32 |
+		uint64('t')<<40 | uint64('c')<<48 | uint64('h')<<56
+)
+
+// keyword reads the word after an instruction's "(" and returns its terminal, as word
+// does. An instruction keyword is a run of at most eight lower-case letters, so it is
+// read and recognised as one 64-bit word; anything else goes through word.
+func (f *fastParser) keyword() int {
+	p := f.pos
+	b := stringBytes(f.src)
+	if p+9 > len(b) {
+		var v ast.Value
+		return f.word(&v)
+	}
+	x := binary.LittleEndian.Uint64(b[p:])
+	// The high bit of a byte is set iff it is in 'a'..'z' (see alnum8).
+	lower := (x + ones*(0x7f-'a'+1)) & (ones*(0x7f+'z'+1) - x) & highs
+	n := bits.TrailingZeros64(^lower&highs) >> 3 // leading lower-case letters
+	if c := b[p+n]; charClass[c]&ccSpace != 0 || c == ')' || c == ']' {
+		var kw int
+		switch x & (1<<(8*uint(n)) - 1) {
+		case kwSeq:
+			kw = tSeq
+		case kwAp:
+			kw = tAp
+		case kwNull:
+			kw = tNull
+		case kwCall:
+			kw = tCall
+		case kwPar:
+			kw = tPar
+		case kwXor:
+			kw = tXor
+		case kwNew:
+			kw = tNew
+		case kwFold:
+			kw = tFold
+		case kwNext:
+			kw = tNext
+		case kwCanon:
+			kw = tCanon
+		case kwMatch:
+			kw = tMatch
+		case kwFail:
+			kw = tFail
+		case kwNever:
+			kw = tNever
+		case kwMismatch:
+			kw = tMismatch
+		}
+		if kw != 0 {
+			f.moveTo(p + n)
+			return kw
+		}
+	}
+	var v ast.Value
+	return f.word(&v)
 }
 
 // value reads a value whose terminal is in kinds into *dst; "[" "]" (an empty array)
@@ -200,8 +273,7 @@ func (f *fastParser) instr() (ast.Instruction, bool) {
 	if !ok {
 		return nil, false
 	}
-	var kwv ast.Value
-	kw := f.word(&kwv)
+	kw := f.keyword()
 	d := f.d
 	var in ast.Instruction
 	switch kw {

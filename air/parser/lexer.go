@@ -1,9 +1,12 @@
 package parser
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/cascadep2p/cascade/air/ast"
 )
@@ -245,23 +248,53 @@ var charClass = func() (t [256]uint8) {
 	return t
 }()
 
+// Byte-wise constants of nameRun.
+const (
+	ones  = 0x0101010101010101 // every byte 0x01
+	highs = 0x8080808080808080 // every byte 0x80
+)
+
+// alnum8 classifies eight bytes (x, little-endian: the first byte is the lowest): the
+// result has the high bit of a byte set iff that byte is an ASCII letter or digit.
+//
+// For a byte b and bounds lo < hi, b + (0x7f-lo) has its high bit set iff b > lo, and
+// (0x7f+hi) - b iff b < hi. No carry or borrow leaves an ASCII byte, so every byte up
+// to and including the first non-ASCII one is classified exactly (later ones may not
+// be). A byte is a letter iff its lower-case form y = b | 0x20 is in 'a'..'z'.
+func alnum8(x uint64) uint64 {
+	y := x | ones*0x20
+	return ((y+ones*(0x7f-'a'+1))&(ones*(0x7f+'z'+1)-y) | (x+ones*(0x7f-'0'+1))&(ones*(0x7f+'9'+1)-x)) & highs
+}
+
+// stringBytes returns the bytes of s without copying them; they must not be modified.
+func stringBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+// nameEnd returns the end of the run of name characters ([A-Za-z0-9_-]) in b from i.
+// It tests eight bytes at a time for letters and digits and steps over "_" and "-".
+func nameEnd(b []byte, i int) int {
+	for i+8 <= len(b) {
+		if ok := alnum8(binary.LittleEndian.Uint64(b[i:])); ok != highs {
+			i += bits.TrailingZeros64(ok^highs) >> 3
+			if charClass[b[i]]&ccSimple == 0 {
+				return i
+			}
+			i++
+			continue
+		}
+		i += 8
+	}
+	for i < len(b) && charClass[b[i]]&ccSimple != 0 {
+		i++
+	}
+	return i
+}
+
 // wordEnd finds where the word whose first character ends at from stops: at whitespace
 // or at a ")" / "]" that closes more brackets than the word opened. simple reports that
 // the characters after the first one are all ASCII name characters.
 func (l *lexer) wordEnd(from int) (end int, simple bool) {
 	src := l.src
-	i := from
-	for i+8 <= len(src) {
-		w := src[i : i+8]
-		if charClass[w[0]]&charClass[w[1]]&charClass[w[2]]&charClass[w[3]]&
-			charClass[w[4]]&charClass[w[5]]&charClass[w[6]]&charClass[w[7]]&ccSimple == 0 {
-			break
-		}
-		i += 8
-	}
-	for i < len(src) && charClass[src[i]]&ccSimple != 0 {
-		i++
-	}
+	i := nameEnd(stringBytes(src), from)
 	if i == len(src) {
 		return i, true
 	}

@@ -91,11 +91,17 @@ func (f *fastParser) moveTo(p int) {
 // skip moves past whitespace and comments.
 func (f *fastParser) skip() {
 	// Most tokens follow the previous one after a single space.
-	if i := f.pos + 1; i < len(f.src) && f.src[i-1] == ' ' && charClass[f.src[i]]&ccSkip == 0 {
-		f.pos = i
+	if singleSpace(f.src, f.pos) {
+		f.pos++
 		return
 	}
 	f.pos = skipBlank(f.src, f.pos)
+}
+
+// singleSpace tells whether src has a single space at p, followed by the start of a
+// token.
+func singleSpace(src string, p int) bool {
+	return p+1 < len(src) && src[p] == ' ' && charClass[src[p+1]]&ccSkip == 0
 }
 
 // open reads "(" and returns its offset.
@@ -131,7 +137,12 @@ func (f *fastParser) word(dst *ast.Value) int {
 		// a closing bracket. Long names are scanned eight bytes at a time.
 		end := nameEnd(stringBytes(src), start+1)
 		if end == len(src) || charClass[src[end]]&ccSpace != 0 || src[end] == ')' || src[end] == ']' {
-			f.moveTo(end)
+			// As after a keyword, a single space is the commonest separator.
+			if singleSpace(src, end) {
+				f.pos = end + 1
+			} else {
+				f.moveTo(end)
+			}
 			w := src[start:end]
 			switch k := keywordToken(w); k {
 			case -1:
@@ -238,7 +249,12 @@ func (f *fastParser) keyword() int {
 			kw = tMismatch
 		}
 		if kw != 0 {
-			f.moveTo(p + n)
+			// Most keywords are followed by a single space (stepped over here) or ")".
+			if p += n; singleSpace(f.src, p) {
+				f.pos = p + 1
+			} else {
+				f.moveTo(p)
+			}
 			return kw
 		}
 	}

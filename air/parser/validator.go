@@ -60,6 +60,7 @@ type nameSpan struct {
 type validator struct {
 	vars            varTable
 	unresolvedVars  []string // names with an unresolved use, in the order met
+	lastUnresolved  string   // the name of the last use found unresolved or skipped as such
 	iterDefs        orderedSpans
 	unresolvedIters orderedSpans
 	nextCandidates  orderedSpans
@@ -120,9 +121,19 @@ func (v *validator) isIterator(name string, at ast.Span) bool {
 }
 
 func (v *validator) use(name string, at ast.Span) {
+	// Only the first unresolved use of a name is ever checked again. Uses of a fold's
+	// iterator in its body are all unresolved (the fold is met after its body), and
+	// often come one after the other.
+	if name == v.lastUnresolved && name != "" {
+		return
+	}
 	e := v.vars.get(name)
-	if e != nil && (e.isUnres || e.defined && spanLess(e.def, at)) {
-		return // only the first unresolved use of a name is ever checked again
+	if e != nil && e.isUnres {
+		v.lastUnresolved = name
+		return
+	}
+	if e != nil && e.defined && spanLess(e.def, at) {
+		return
 	}
 	if v.isIterator(name, at) {
 		return
@@ -132,6 +143,7 @@ func (v *validator) use(name string, at ast.Span) {
 	}
 	e.unresolved, e.isUnres = at, true
 	v.unresolvedVars = append(v.unresolvedVars, name)
+	v.lastUnresolved = name
 }
 
 func (v *validator) define(name string, at ast.Span) {

@@ -2,6 +2,7 @@ package parser
 
 import (
 	"hash/maphash"
+	"slices"
 
 	"github.com/cascadep2p/cascade/air/ast"
 )
@@ -94,8 +95,12 @@ func (t *varTable) resize(n int) {
 	}
 }
 
-// reserve makes room for about n names without growing.
+// reserve makes room for about n names without growing: the entries too, since an
+// array grown by doubling leaves as much garbage as it finally holds.
 func (t *varTable) reserve(n int) {
+	if n > cap(t.entries) {
+		t.entries = slices.Grow(t.entries, n-len(t.entries))
+	}
 	want := minVarSlots
 	for want < 2*n {
 		want *= 2

@@ -1,7 +1,9 @@
 package parser
 
 import (
-	"hash/maphash"
+	"encoding/binary"
+	"math/bits"
+	"math/rand/v2"
 	"slices"
 
 	"github.com/cascadep2p/cascade/air/ast"
@@ -16,7 +18,7 @@ import (
 // time proportional to its entries, so a table recycled from a large script costs a
 // small one nothing. Scripts define thousands of names, each met once or twice.
 type varTable struct {
-	seed    maphash.Seed
+	seed    uint64   // of nameHash, random
 	slots   []uint64 // hash>>32<<32 | (entry index + 1); 0 is an empty slot
 	entries []varEntry
 }
@@ -56,7 +58,7 @@ func (t *varTable) get(name string) *varEntry {
 	if len(t.entries) == 0 {
 		return nil
 	}
-	e, _ := t.find(name, maphash.String(t.seed, name))
+	e, _ := t.find(name, nameHash(t.seed, name))
 	return e
 }
 
@@ -66,7 +68,7 @@ func (t *varTable) entry(name string) *varEntry {
 	if 2*(len(t.entries)+1) > len(t.slots) {
 		t.grow()
 	}
-	h := maphash.String(t.seed, name)
+	h := nameHash(t.seed, name)
 	e, i := t.find(name, h)
 	if e != nil {
 		return e
@@ -83,12 +85,12 @@ func (t *varTable) grow() { t.resize(max(2*len(t.slots), minVarSlots)) }
 // every entry again.
 func (t *varTable) resize(n int) {
 	if len(t.slots) == 0 {
-		t.seed = maphash.MakeSeed()
+		t.seed = rand.Uint64()
 	}
 	t.slots = make([]uint64, n)
 	for k := range t.entries {
 		e := &t.entries[k]
-		h := maphash.String(t.seed, e.name)
+		h := nameHash(t.seed, e.name)
 		_, i := t.find(e.name, h)
 		t.slots[i] = h>>32<<32 | uint64(k+1)
 		e.slot = uint32(i)
@@ -117,4 +119,42 @@ func (t *varTable) reset() {
 	}
 	clear(t.entries)
 	t.entries = t.entries[:0]
+}
+
+// Multipliers of nameHash (wyhash's).
+const (
+	hashK0 = 0xa0761d6478bd642f
+	hashK1 = 0xe7037ed1a0b428db
+)
+
+// mum multiplies a and b to 128 bits and folds the halves together.
+func mum(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	return hi ^ lo
+}
+
+// nameHash hashes a name under a secret seed, in the manner of wyhash (as Go's runtime
+// hashes strings where it has no AES instructions): eight bytes per multiplication, the
+// short tails read as overlapping words. It costs a fraction of hash/maphash's calls on
+// the short names of scripts; a random seed per table keeps crafted names from
+// colliding on purpose.
+func nameHash(seed uint64, s string) uint64 {
+	b := stringBytes(s)
+	n := len(b)
+	h := seed ^ hashK0
+	var x, y uint64
+	switch {
+	case n > 16:
+		for p := b; len(p) > 16; p = p[16:] {
+			h = mum(binary.LittleEndian.Uint64(p)^hashK1, binary.LittleEndian.Uint64(p[8:])^h)
+		}
+		x, y = binary.LittleEndian.Uint64(b[n-16:]), binary.LittleEndian.Uint64(b[n-8:])
+	case n > 8:
+		x, y = binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[n-8:])
+	case n >= 4:
+		x, y = uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[n-4:]))
+	case n > 0:
+		x = uint64(b[0])<<16 | uint64(b[n>>1])<<8 | uint64(b[n-1])
+	}
+	return mum(hashK1^uint64(n), mum(x^hashK1, y^h))
 }

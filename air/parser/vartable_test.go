@@ -59,3 +59,30 @@ func TestVarTableModel(t *testing.T) {
 		}
 	}
 }
+
+// TestNameHashEveryByte checks that nameHash depends on every byte of names of every
+// length up to 40 and on the length itself: changing one byte, or appending a zero byte,
+// changes the hash.
+func TestNameHashEveryByte(t *testing.T) {
+	const seed = 0x1234_5678_9abc_def0
+	for n := range 41 {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = 'a' + byte(i%26)
+		}
+		h := nameHash(seed, string(b))
+		if nameHash(seed, string(append(b, 0))) == h {
+			t.Fatalf("length %d: appending a zero byte keeps the hash", n)
+		}
+		for i := range n {
+			c := append([]byte(nil), b...)
+			c[i] ^= 0x01
+			if nameHash(seed, string(c)) == h {
+				t.Fatalf("length %d: byte %d does not change the hash", n, i)
+			}
+		}
+	}
+	if nameHash(seed, "abc") == nameHash(seed+1, "abc") {
+		t.Fatal("the seed does not change the hash")
+	}
+}

@@ -136,7 +136,7 @@ func (f *fastParser) word(dst *ast.Value) int {
 		// Most words are plain names: letters, digits, "_" and "-" up to whitespace or
 		// a closing bracket. Long names are scanned eight bytes at a time.
 		end := nameEnd(stringBytes(src), start+1)
-		if end == len(src) || charClass[src[end]]&ccSpace != 0 || src[end] == ')' || src[end] == ']' {
+		if end == len(src) || endsWord(src[end]) {
 			// As after a keyword, a single space is the commonest separator.
 			if singleSpace(src, end) {
 				f.pos = end + 1
@@ -213,10 +213,9 @@ func (f *fastParser) keyword() int {
 		return f.word(&v)
 	}
 	x := binary.LittleEndian.Uint64(b[p:])
-	// The high bit of a byte is set iff it is in 'a'..'z' (see alnum8).
-	lower := (x + ones*(0x7f-'a'+1)) & (ones*(0x7f+'z'+1) - x) & highs
+	lower := byteRange(x, 'a', 'z')
 	n := bits.TrailingZeros64(^lower&highs) >> 3 // leading lower-case letters
-	if c := b[p+n]; charClass[c]&ccSpace != 0 || c == ')' || c == ']' {
+	if endsWord(b[p+n]) {
 		var kw int
 		switch x & (1<<(8*uint(n)) - 1) {
 		case kwSeq:

@@ -248,23 +248,31 @@ var charClass = func() (t [256]uint8) {
 	return t
 }()
 
-// Byte-wise constants of nameRun.
+// Byte-wise constants of the eight-byte tests (byteRange, alnum8).
 const (
 	ones  = 0x0101010101010101 // every byte 0x01
 	highs = 0x8080808080808080 // every byte 0x80
 )
 
-// alnum8 classifies eight bytes (x, little-endian: the first byte is the lowest): the
-// result has the high bit of a byte set iff that byte is an ASCII letter or digit.
+// byteRange classifies eight bytes (x, little-endian: the first byte is the lowest):
+// the result has the high bit of a byte set iff that byte is in lo..hi (ASCII bounds).
 //
-// For a byte b and bounds lo < hi, b + (0x7f-lo) has its high bit set iff b > lo, and
-// (0x7f+hi) - b iff b < hi. No carry or borrow leaves an ASCII byte, so every byte up
-// to and including the first non-ASCII one is classified exactly (later ones may not
-// be). A byte is a letter iff its lower-case form y = b | 0x20 is in 'a'..'z'.
-func alnum8(x uint64) uint64 {
-	y := x | ones*0x20
-	return ((y+ones*(0x7f-'a'+1))&(ones*(0x7f+'z'+1)-y) | (x+ones*(0x7f-'0'+1))&(ones*(0x7f+'9'+1)-x)) & highs
+// For a byte b, b + (0x80-lo) has its high bit set iff b >= lo, and (0x80+hi) - b iff
+// b <= hi. No carry or borrow leaves an ASCII byte, so every byte up to and including
+// the first non-ASCII one is classified exactly (later ones may not be).
+func byteRange(x uint64, lo, hi byte) uint64 {
+	return (x + ones*(0x80-uint64(lo))) & (ones*(0x80+uint64(hi)) - x) & highs
 }
+
+// alnum8 classifies eight bytes as byteRange does: the high bit of a byte is set iff it
+// is an ASCII letter or digit. A byte is a letter iff its lower-case form b | 0x20 is in
+// 'a'..'z'.
+func alnum8(x uint64) uint64 {
+	return byteRange(x|ones*0x20, 'a', 'z') | byteRange(x, '0', '9')
+}
+
+// endsWord tells whether c ends a plain word: whitespace, or a closing bracket.
+func endsWord(c byte) bool { return charClass[c]&ccSpace != 0 || c == ')' || c == ']' }
 
 // stringBytes returns the bytes of s without copying them; they must not be modified.
 func stringBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
@@ -298,7 +306,7 @@ func (l *lexer) wordEnd(from int) (end int, simple bool) {
 	if i == len(src) {
 		return i, true
 	}
-	if c := src[i]; charClass[c]&ccSpace != 0 || c == ')' || c == ']' {
+	if endsWord(src[i]) {
 		return i, true
 	}
 	round, square := 0, 0

@@ -50,3 +50,27 @@ func BenchmarkFloatString(b *testing.B) {
 		buf = n.appendJSON(buf[:0])
 	}
 }
+
+// BenchmarkPlainEnd scans long strings without escapes, as a multi-megabyte service
+// result is scanned: ASCII text, and text with a multi-byte character every 64 bytes.
+func BenchmarkPlainEnd(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		unit string
+	}{
+		{"ascii", strings.Repeat("abcdefghijklmnopqrstuvwxyz012345", 2)},
+		{"utf8", strings.Repeat("abcdefghijklmnopqrstuvwxyz0123", 2) + "é"},
+	} {
+		for _, n := range []int{4 << 10, 16 << 20} {
+			doc := []byte(strings.Repeat(tc.unit, n/len(tc.unit)) + `"`)
+			b.Run(tc.name+"-"+strconv.Itoa(n), func(b *testing.B) {
+				b.SetBytes(int64(len(doc)))
+				for b.Loop() {
+					if end, _ := plainEnd(doc, 0); end != len(doc)-1 {
+						b.Fatal(end)
+					}
+				}
+			})
+		}
+	}
+}

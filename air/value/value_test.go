@@ -604,14 +604,26 @@ func TestPlainEndMatchesByteLoop(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
 	alphabet := []byte("abcXYZ019 ~\x7f\"\\\x00\x01\x1f\x20\x80\xbf\xc3\xa9\xff")
 	for n := 0; n < 4000; n++ {
-		size := r.IntN(600)
+		size, odd := r.IntN(600), 40
+		if n%8 == 0 {
+			// Long runs, scanned window by window: a few odd bytes, often near a
+			// window's edge.
+			size, odd = 16<<10+r.IntN(40<<10), 0
+		}
 		b := make([]byte, size)
 		for i := range b {
-			if r.IntN(40) == 0 {
+			if odd > 0 && r.IntN(odd) == 0 {
 				b[i] = alphabet[r.IntN(len(alphabet))]
 			} else {
 				b[i] = 'a' + byte(r.IntN(26))
 			}
+		}
+		for k := r.IntN(3); odd == 0 && k > 0; k-- {
+			at := r.IntN(size)
+			if r.IntN(2) == 0 {
+				at = min(size-1, (r.IntN(3)+1)*16<<10+r.IntN(80)-40)
+			}
+			b[at] = alphabet[r.IntN(len(alphabet))]
 		}
 		from := 0
 		if size > 0 {

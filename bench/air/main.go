@@ -5,7 +5,7 @@
 //	go run ./bench/air          # everything, the 100 MB scenarios included (minutes)
 //
 // It runs gen.mjs (scenario inputs, cached), then, scenario by scenario, takes turns in
-// three rounds between avm.mjs (the AVM's timings, direct and through marine-js) and
+// five rounds between avm.mjs (the AVM's timings, direct and through marine-js) and
 // air.Invoke on the same inputs in this process, and prints one table. The last line is
 //
 //	air-bench: scenarios=N min-speedup-direct=X min-speedup-oracle=Z max-mem-ratio=Y
@@ -46,6 +46,8 @@ type avmDirect struct {
 	Reps     int     `json:"reps"`
 	Warm     int     `json:"warm"`
 	MemBytes uint64  `json:"mem_bytes"`
+	// RoundsMs holds the median of each round (set once the rounds are combined).
+	RoundsMs []float64 `json:"round_medians_ms,omitempty"`
 	outcomeSummary
 }
 
@@ -56,6 +58,8 @@ type avmOracle struct {
 	Reps     int     `json:"reps"`
 	RetCode  int64   `json:"ret_code"`
 	Trap     string  `json:"trap,omitempty"`
+	// RoundsMs holds the median of each round (set once the rounds are combined).
+	RoundsMs []float64 `json:"round_medians_ms,omitempty"`
 }
 
 // avmCodec is the AVM's cost of reading and writing a scenario's current data.
@@ -284,8 +288,8 @@ func run(quick bool, only, oracleDir, cacheDir, nodeBin string, noOracle, avmOnl
 				r.Mismatches = append(r.Mismatches, "data.Decode: "+cr.Err)
 			}
 		}
-		fmt.Fprintf(os.Stderr, "cascade: %s: %.3f ms (%d reps in %d rounds; AVM direct %.3f ms), peak heap %.1f MB\n",
-			sp.name, ms(c.Time.Median), c.Time.Reps, n, a.Direct.MedianMs, float64(c.PeakHeap)/1e6)
+		fmt.Fprintf(os.Stderr, "cascade: %s: %.3f ms (%d reps in %d rounds: %s; AVM direct %.3f ms: %s), peak heap %.1f MB\n",
+			sp.name, ms(c.Time.Median), c.Time.Reps, n, roundList(c.Time.Rounds), a.Direct.MedianMs, roundListMs(a.Direct.RoundsMs), float64(c.PeakHeap)/1e6)
 	}
 
 	avmIn.Close()

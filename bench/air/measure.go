@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -34,10 +36,10 @@ func (b budget) forInput(bytes int) budget {
 }
 
 // rounds is the number of rounds the direct AVM, Cascade and the oracle are timed in,
-// taking turns, so that a slow phase of the machine lands on both sides alike. (Huge
-// inputs, with their budget of one warm-up call and three timed ones, get one warm-up call
-// and one timed call per round.)
-const rounds = 3
+// taking turns, so that a slow phase of the machine lands on both sides alike: the
+// shorter the rounds, the more evenly a phase of a few seconds falls on both. (Huge
+// inputs get one warm-up call and one timed call per round.)
+const rounds = 5
 
 // round returns the share of b for round k of n (from 1), as avm.mjs computes it: 1/n of
 // the measurement, and for the rounds after the first a short warm-up.
@@ -80,6 +82,7 @@ func combineTimings(ts []timing) timing {
 	if len(ts) > 0 {
 		c.Median = medianOf(meds)
 	}
+	c.Rounds = meds
 	return c
 }
 
@@ -99,7 +102,7 @@ func combineDirect(ds []avmDirect) avmDirect {
 		c.Reps += d.Reps
 		c.Warm += d.Warm
 	}
-	c.MedianMs = medianOf(meds)
+	c.MedianMs, c.RoundsMs = medianOf(meds), meds
 	return c
 }
 
@@ -123,8 +126,26 @@ func combineOracle(os []*avmOracle) *avmOracle {
 		c.MinMs = min(c.MinMs, o.MinMs)
 		c.Reps += o.Reps
 	}
-	c.MedianMs = medianOf(meds)
+	c.MedianMs, c.RoundsMs = medianOf(meds), meds
 	return &c
+}
+
+// roundList formats round medians in milliseconds, for the progress lines.
+func roundList(ds []time.Duration) string {
+	ms := make([]float64, len(ds))
+	for i, d := range ds {
+		ms[i] = float64(d) / 1e6
+	}
+	return roundListMs(ms)
+}
+
+// roundListMs formats round medians given in milliseconds.
+func roundListMs(ms []float64) string {
+	parts := make([]string, len(ms))
+	for i, m := range ms {
+		parts[i] = strconv.FormatFloat(m, 'f', 3, 64)
+	}
+	return strings.Join(parts, " ")
 }
 
 // timing is the result of a timed loop.
@@ -133,6 +154,8 @@ type timing struct {
 	Min    time.Duration `json:"min_ns"`
 	Reps   int           `json:"reps"`
 	Warm   int           `json:"warm"`
+	// Rounds holds the median of each round (set by combineTimings).
+	Rounds []time.Duration `json:"round_medians_ns,omitempty"`
 }
 
 // timeIt warms fn up, then times single calls and returns their median.

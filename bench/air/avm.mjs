@@ -262,12 +262,12 @@ async function main() {
           inst = await newDirect(readScenario(path.join(args.dir, name)));
         }
         const direct = await runDirect(inst.s, k, n, inst);
+        gc(); // leave no collection work behind for the CPU that Cascade is timed on next
         console.error(`avm: ${name}: direct round ${k}/${n} ${direct.median_ms.toFixed(3)} ms (${direct.reps} reps)`);
         console.log(JSON.stringify({ name, direct }));
         if (k === n) inst = null;
       } else if (w[0] === 'oracle' && w.length === 4) {
         const [name, k, n] = [w[1], Number(w[2]), Number(w[3])];
-        inst = null;
         gc();
         const s = readScenario(path.join(args.dir, name));
         const input = s.meta.sizes.input;
@@ -278,6 +278,7 @@ async function main() {
           oracle = isolated.oracle;
         } else oracle = await runOracle(s, k, n);
         const o = oracle;
+        gc();
         console.error(`avm: ${name}: oracle round ${k}/${n} ${o === null ? '-' : o.trap ? 'trap' : o.median_ms.toFixed(3) + ' ms'}`);
         console.log(JSON.stringify({ name, oracle }));
       } else if (w[0] === 'extra' && w.length === 2) {

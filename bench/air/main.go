@@ -33,6 +33,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -104,6 +105,7 @@ func main() {
 	avmOnly := flag.Bool("avm-only", false, "time the real AVM only (no Cascade columns, no summary lines)")
 	jsonOut := flag.String("json", "", "also write all results as JSON to this file")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of this process (Cascade's side) to this file")
+	pin := flag.String("pin", "auto", "time both sides on one CPU: this process and the AVM's Node process run only on CPU N (a number), on the highest-numbered CPU they may use (auto), or anywhere (off)")
 	flag.Parse()
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -115,7 +117,7 @@ func main() {
 			os.Exit(2)
 		}
 	}
-	err := run(*quick, *only, *oracleFlag, *cacheFlag, *nodeBin, *noOracle, *avmOnly, *jsonOut)
+	err := run(*quick, *only, *oracleFlag, *cacheFlag, *nodeBin, *noOracle, *avmOnly, *jsonOut, *pin)
 	pprof.StopCPUProfile()
 	switch {
 	case errors.Is(err, errMismatch):
@@ -126,7 +128,34 @@ func main() {
 	}
 }
 
-func run(quick bool, only, oracleDir, cacheDir, nodeBin string, noOracle, avmOnly bool, jsonOut string) error {
+// pinBench applies the -pin flag: "off", "auto" (the highest-numbered CPU; where that is
+// not possible, a warning and no pinning) or a CPU number.
+func pinBench(pin string) error {
+	if pin == "off" {
+		fmt.Fprintln(os.Stderr, "air-bench: not pinned: both sides may run on any CPU")
+		return nil
+	}
+	cpu := -1
+	if pin != "auto" {
+		n, err := strconv.Atoi(pin)
+		if err != nil || n < 0 {
+			return fmt.Errorf("-pin %q: want auto, off or a CPU number", pin)
+		}
+		cpu = n
+	}
+	got, err := pinToCPU(cpu)
+	if err != nil {
+		if pin == "auto" {
+			fmt.Fprintln(os.Stderr, "air-bench: not pinned:", err)
+			return nil
+		}
+		return fmt.Errorf("-pin %s: %v", pin, err)
+	}
+	fmt.Fprintf(os.Stderr, "air-bench: this process and the AVM's Node process run on CPU %d only\n", got)
+	return nil
+}
+
+func run(quick bool, only, oracleDir, cacheDir, nodeBin string, noOracle, avmOnly bool, jsonOut, pin string) error {
 	root, err := repoRoot()
 	if err != nil {
 		return err
@@ -180,6 +209,12 @@ func run(quick bool, only, oracleDir, cacheDir, nodeBin string, noOracle, avmOnl
 	gen.Env, gen.Stdout, gen.Stderr = env, os.Stderr, os.Stderr
 	if err := gen.Run(); err != nil {
 		return fmt.Errorf("gen.mjs: %v", err)
+	}
+
+	// Both sides on one CPU (see bench/README.md): set before the Node process starts,
+	// which inherits it.
+	if err := pinBench(pin); err != nil {
+		return err
 	}
 
 	// 2. the real AVM's timings, in its own process, one scenario at a time on request, so

@@ -86,13 +86,17 @@ type avmResult struct {
 
 // result is everything measured on one scenario.
 type result struct {
-	Name        string         `json:"name"`
-	InputBytes  int            `json:"input_bytes"`
-	AVM         avmResult      `json:"avm"`
-	Cascade     *cascadeResult `json:"cascade,omitempty"`
-	Codec       *codecResult   `json:"codec,omitempty"`
-	Mismatches  []string       `json:"mismatches,omitempty"`
-	CascadeSkip string         `json:"-"`
+	Name       string         `json:"name"`
+	InputBytes int            `json:"input_bytes"`
+	AVM        avmResult      `json:"avm"`
+	Cascade    *cascadeResult `json:"cascade,omitempty"`
+	Codec      *codecResult   `json:"codec,omitempty"`
+	// SpeedupDirect and SpeedupOracle are AVM time / Cascade time, paired round by round
+	// (pairedSpeedup); 0 where there is none.
+	SpeedupDirect float64  `json:"speedup_direct,omitempty"`
+	SpeedupOracle float64  `json:"speedup_oracle,omitempty"`
+	Mismatches    []string `json:"mismatches,omitempty"`
+	CascadeSkip   string   `json:"-"`
 }
 
 func main() {
@@ -315,6 +319,11 @@ func run(quick bool, only, oracleDir, cacheDir, nodeBin string, noOracle, avmOnl
 		}
 		c := cascadeResult{Outcome: summarize(first), Time: combineTimings(times), PeakHeap: peakHeapOf(invoke, base)}
 		r.Cascade = &c
+		cm := ms(c.Time.Median)
+		r.SpeedupDirect = pairedSpeedup(a.Direct.RoundsMs, c.Time.Rounds, a.Direct.MedianMs/cm)
+		if a.Oracle != nil && a.Oracle.Trap == "" {
+			r.SpeedupOracle = pairedSpeedup(a.Oracle.RoundsMs, c.Time.Rounds, a.Oracle.MedianMs/cm)
+		}
 		r.Mismatches = append(r.Mismatches, compareOutcomes(a.Direct.outcomeSummary, c.Outcome)...)
 		if sp.codec {
 			cr := runCodec(s.cur, cb)
@@ -376,13 +385,13 @@ func report(w io.Writer, results []*result, avmOnly bool) {
 			c := r.Cascade
 			cm := ms(c.Time.Median)
 			casc = fmt.Sprintf("%.3f", cm)
-			sd := a.Direct.MedianMs / cm
+			sd := r.SpeedupDirect
 			xDirect = fmt.Sprintf("%.2f", sd)
 			if sd < minDirect {
 				minDirect, worstDirect = sd, r.Name
 			}
 			if a.Oracle != nil && a.Oracle.Trap == "" {
-				so := a.Oracle.MedianMs / cm
+				so := r.SpeedupOracle
 				xOracle = fmt.Sprintf("%.2f", so)
 				if so < minOracle {
 					minOracle, worstOracle = so, r.Name

@@ -148,6 +148,25 @@ func roundListMs(ms []float64) string {
 	return strings.Join(parts, " ")
 }
 
+// pairedSpeedup returns the median of the rounds' speed-ups: round k's AVM median over
+// Cascade's median of the same round k, timed next to it. A phase of the machine that
+// slows both sides in one round cancels out of that round's ratio, where it would not
+// between medians taken from different rounds. Without a round-by-round pairing (a side
+// with no or a different number of rounds), it returns whole, the ratio of the medians.
+func pairedSpeedup(avmMs []float64, cascade []time.Duration, whole float64) float64 {
+	if len(avmMs) == 0 || len(avmMs) != len(cascade) {
+		return whole
+	}
+	xs := make([]float64, len(avmMs))
+	for k, a := range avmMs {
+		if cascade[k] <= 0 {
+			return whole
+		}
+		xs[k] = a / (float64(cascade[k]) / 1e6)
+	}
+	return medianOf(xs)
+}
+
 // timing is the result of a timed loop.
 type timing struct {
 	Median time.Duration `json:"median_ns"`

@@ -32,6 +32,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -155,6 +156,8 @@ func pinBench(pin string) error {
 		}
 		return fmt.Errorf("-pin %s: %v", pin, err)
 	}
+	// One CPU, one P: Go would take the same number at startup under this mask.
+	runtime.GOMAXPROCS(1)
 	fmt.Fprintf(os.Stderr, "air-bench: this process and the AVM's Node process run on CPU %d only\n", got)
 	return nil
 }

@@ -262,13 +262,14 @@ async function main() {
           inst = await newDirect(readScenario(path.join(args.dir, name)));
         }
         const direct = await runDirect(inst.s, k, n, inst);
-        gc(); // leave no collection work behind for the CPU that Cascade is timed on next
+        if (k === n) inst = null;
+        // Leave no collection work behind for the CPU that Cascade and the oracle are timed
+        // on next (the oracle's round follows Cascade's without another collection).
+        gc();
         console.error(`avm: ${name}: direct round ${k}/${n} ${direct.median_ms.toFixed(3)} ms (${direct.reps} reps)`);
         console.log(JSON.stringify({ name, direct }));
-        if (k === n) inst = null;
       } else if (w[0] === 'oracle' && w.length === 4) {
         const [name, k, n] = [w[1], Number(w[2]), Number(w[3])];
-        gc();
         const s = readScenario(path.join(args.dir, name));
         const input = s.meta.sizes.input;
         let oracle;

@@ -132,11 +132,11 @@ func combineOracle(os []*avmOracle) *avmOracle {
 
 // roundList formats round medians in milliseconds, for the progress lines.
 func roundList(ds []time.Duration) string {
-	ms := make([]float64, len(ds))
+	xs := make([]float64, len(ds))
 	for i, d := range ds {
-		ms[i] = float64(d) / 1e6
+		xs[i] = ms(d)
 	}
-	return roundListMs(ms)
+	return roundListMs(xs)
 }
 
 // roundListMs formats round medians given in milliseconds.
@@ -162,7 +162,7 @@ func pairedSpeedup(avmMs []float64, cascade []time.Duration, whole float64) floa
 		if cascade[k] <= 0 {
 			return whole
 		}
-		xs[k] = a / (float64(cascade[k]) / 1e6)
+		xs[k] = a / ms(cascade[k])
 	}
 	return medianOf(xs)
 }
